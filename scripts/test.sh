@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole suite: first on SQLite, then (when a PostgreSQL server answers) the
+# database-backed tests again on PostgreSQL. Says plainly when that part was not run.
+set -euo pipefail
+BIN="${VENV:-.venv}/bin"
+
+echo "== verbind tests on SQLite =="
+"$BIN/pytest" -q -p no:cacheprovider
+
+if [ -n "${VERBIND_PG_URL:-}" ]; then
+  echo "== verbind database tests on PostgreSQL =="
+  DATABASE_URL="$VERBIND_PG_URL" "$BIN/pytest" -q -p no:cacheprovider -m "django_db_backed"
+else
+  echo "NOTE: the PostgreSQL part was not run (set VERBIND_PG_URL, as .ci/run does, to run it)."
+fi
