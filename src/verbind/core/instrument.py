@@ -1,0 +1,574 @@
+"""Instruments as data: the model, and a loader that validates each definition file.
+
+Every questionnaire verbind uses is one YAML file in ``definitions/``. This module turns
+such a file into frozen dataclasses and refuses a file that is inconsistent (an answer
+option that does not exist, a scale that names an unknown item, overlapping bands...),
+naming the file and the field. Everything else — the terminal test, the web form, bulk
+scoring, FHIR export — is generated from these objects, so item wording and cut-offs
+live in the YAML files and nowhere else.
+
+Pure Python: no Django imports.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+DEFAULT_LANGUAGE: Lang = "nl"
+
+# What a dichotomy on a scale means; the profile reads these, not raw numbers.
+CUTOFF_OPERATORS = (">=", "<")
+
+
+class DefinitionError(ValueError):
+    """An instrument definition file is inconsistent. The message names file and field."""
+
+    def __init__(self, source: str, field_path: str, problem: str):
+        self.source = source
+        self.field_path = field_path
+        self.problem = problem
+        super().__init__(f"{source}: {field_path}: {problem}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every supported language."""
+
+    nl: str
+    en: str
+
+    def get(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.en if lang == "en" else self.nl
+
+    def as_dict(self) -> dict[str, str]:
+        return {"nl": self.nl, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option. ``key`` is stable across forms; ``code`` is what files contain."""
+
+    key: str
+    code: int
+    label: Text
+    aliases: tuple[str, ...] = ()
+
+    def accepted_labels(self) -> tuple[str, ...]:
+        """Every text that means this option, normalised (lower case, trimmed)."""
+        return tuple(
+            dict.fromkeys(normalise_label(t) for t in (self.label.nl, self.label.en, *self.aliases))
+        )
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """A set of answer options, e.g. the 5-point and the 3-point form of the DJG scale."""
+
+    id: str
+    label: Text
+    options: tuple[Option, ...]
+
+    def by_code(self) -> dict[int, Option]:
+        return {o.code: o for o in self.options}
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(o.key for o in self.options)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: Text
+    forms: tuple[str, ...]
+    # option key -> points; None for items that are asked but not scored (context).
+    key: Mapping[str, int] | None = None
+    key_name: str | None = None
+    # flag name -> option keys that raise it (e.g. "safety": ("yes",)).
+    flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    group: str | None = None
+    help: Text | None = None
+
+    @property
+    def default_form(self) -> str:
+        return self.forms[0]
+
+
+@dataclass(frozen=True)
+class Band:
+    min: int
+    max: int
+    level: str
+    label: Text
+
+    def contains(self, value: float) -> bool:
+        return self.min <= value <= self.max
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A dichotomy on a scale: value ``op`` threshold means ``meaning``.
+
+    ``setting`` names the threshold so a deployment or a researcher can change it where
+    sources disagree; ``default`` is what we use unless told otherwise.
+    """
+
+    setting: str
+    op: str
+    default: float
+    meaning: Text
+
+    def applies(self, value: float, threshold: float | None = None) -> bool:
+        t = self.default if threshold is None else threshold
+        return value >= t if self.op == ">=" else value < t
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    label: Text
+    items: tuple[str, ...]
+    min: int
+    max: int
+    max_missing: int
+    bands: tuple[Band, ...] = ()
+    cutoff: Cutoff | None = None
+    # "worse" when a higher value means more loneliness / isolation; "better" otherwise.
+    higher_is: Literal["worse", "better"] = "worse"
+
+    def band_for(self, value: float) -> Band | None:
+        for band in self.bands:
+            if band.contains(value):
+                return band
+        return None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: str
+    title: Text
+    short_title: str
+    measures: str
+    citation: str
+    stem: Text | None
+    forms: Mapping[str, AnswerForm]
+    items: tuple[Item, ...]
+    scales: Mapping[str, Scale]
+    notes: Text | None = None
+    terms: str | None = None
+    codes: Mapping[str, str] = field(default_factory=dict)
+    source_file: str = ""
+
+    @functools.cached_property
+    def item_map(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    def item(self, item_id: str) -> Item:
+        return self.item_map[item_id]
+
+    def column(self, item_id: str) -> str:
+        """The standard column name of an item in survey files: ``<instrument>_<item>``.
+
+        A one-question instrument whose item has the instrument's own id (``duration``)
+        is simply that column.
+        """
+        return self.id if item_id == self.id else f"{self.id}_{item_id}"
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.scales)
+
+    @property
+    def primary_scale(self) -> Scale | None:
+        if "total" in self.scales:
+            return self.scales["total"]
+        return next(iter(self.scales.values()), None)
+
+    def options_for(self, item_id: str, form: str | None = None) -> tuple[Option, ...]:
+        item = self.item(item_id)
+        return self.forms[form if form in item.forms else item.default_form].options
+
+
+def normalise_label(text: str) -> str:
+    """Labels in files vary in case and spacing; ``Min of meer`` means ``min of meer``."""
+    return " ".join(str(text).strip().lower().split())
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+class _Reader:
+    """Small helpers that read a mapping and raise DefinitionError with a field path."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, path: str, problem: str) -> DefinitionError:
+        return DefinitionError(self.source, path, problem)
+
+    def req(self, data: Mapping[str, Any], key: str, path: str, kind: type | tuple = object):
+        if not isinstance(data, Mapping):
+            raise self.fail(path, f"expected a mapping, got {type(data).__name__}")
+        if key not in data:
+            raise self.fail(f"{path}.{key}" if path else key, "is required but missing")
+        value = data[key]
+        if kind is not object and not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(f"{path}.{key}" if path else key, f"expected {names}, got {value!r}")
+        return value
+
+    def text(self, value: Any, path: str) -> Text:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, "expected a mapping with 'nl' and 'en' texts")
+        missing = [lang for lang in LANGUAGES if not str(value.get(lang) or "").strip()]
+        if missing:
+            raise self.fail(path, f"text missing for language(s): {', '.join(missing)}")
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise self.fail(path, f"unknown language(s): {', '.join(unknown)}")
+        return Text(nl=str(value["nl"]).strip(), en=str(value["en"]).strip())
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
+        extra = sorted(set(data) - set(allowed))
+        if extra:
+            where = path or "top level"
+            raise self.fail(
+                path or extra[0],
+                f"unknown field(s) {', '.join(map(str, extra))} in {where}; "
+                f"allowed: {', '.join(sorted(allowed))}",
+            )
+
+
+_TOP_FIELDS = {
+    "id", "version", "title", "short_title", "measures", "citation", "stem", "forms",
+    "keys", "items", "scales", "notes", "terms", "codes",
+}  # fmt: skip
+_MEASURES = {"loneliness", "isolation", "duration", "self_esteem", "context", "mood"}
+
+
+def parse_instrument(data: Mapping[str, Any], source: str = "<memory>") -> Instrument:
+    """Build and validate an Instrument from parsed YAML. Raises DefinitionError."""
+    r = _Reader(source)
+    if not isinstance(data, Mapping):
+        raise r.fail("top level", "expected a mapping")
+    r.unknown_keys(data, _TOP_FIELDS, "")
+    inst_id = r.req(data, "id", "", str)
+    if not inst_id.isidentifier() or inst_id != inst_id.lower():
+        raise r.fail("id", f"{inst_id!r} must be a lower-case identifier (used in column names)")
+    measures = r.req(data, "measures", "", str)
+    if measures not in _MEASURES:
+        raise r.fail("measures", f"{measures!r} is not one of {', '.join(sorted(_MEASURES))}")
+
+    forms = _parse_forms(r, r.req(data, "forms", "", Mapping))
+    keys = _parse_keys(r, data.get("keys", {}) or {}, forms)
+    items = _parse_items(r, r.req(data, "items", "", list), forms, keys)
+    item_ids = {i.id for i in items}
+    scales = _parse_scales(r, data.get("scales", {}) or {}, items, item_ids)
+
+    codes = data.get("codes", {}) or {}
+    if not isinstance(codes, Mapping):
+        raise r.fail("codes", "expected a mapping of coding system -> code")
+
+    return Instrument(
+        id=inst_id,
+        version=str(r.req(data, "version", "", (str, int, float))),
+        title=r.text(r.req(data, "title", ""), "title"),
+        short_title=str(r.req(data, "short_title", "", str)),
+        measures=measures,
+        citation=str(r.req(data, "citation", "", str)).strip(),
+        stem=r.text(data["stem"], "stem") if data.get("stem") else None,
+        forms=forms,
+        items=items,
+        scales=scales,
+        notes=r.text(data["notes"], "notes") if data.get("notes") else None,
+        terms=str(data["terms"]).strip() if data.get("terms") else None,
+        codes={str(k): str(v) for k, v in codes.items()},
+        source_file=source,
+    )
+
+
+def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
+    if not raw:
+        raise r.fail("forms", "at least one answer form is required")
+    forms: dict[str, AnswerForm] = {}
+    for form_id, spec in raw.items():
+        path = f"forms.{form_id}"
+        r.unknown_keys(spec, {"label", "options"}, path)
+        options = []
+        seen_keys: set[str] = set()
+        seen_codes: set[int] = set()
+        seen_labels: dict[str, str] = {}
+        for n, opt in enumerate(r.req(spec, "options", path, list)):
+            opath = f"{path}.options[{n}]"
+            r.unknown_keys(opt, {"key", "code", "label", "aliases"}, opath)
+            key = str(r.req(opt, "key", opath, str))
+            code = r.req(opt, "code", opath, int)
+            if key in seen_keys:
+                raise r.fail(f"{opath}.key", f"duplicate option key {key!r}")
+            if code in seen_codes:
+                raise r.fail(f"{opath}.code", f"duplicate code {code}")
+            seen_keys.add(key)
+            seen_codes.add(code)
+            option = Option(
+                key=key,
+                code=code,
+                label=r.text(r.req(opt, "label", opath), f"{opath}.label"),
+                aliases=tuple(str(a) for a in opt.get("aliases", []) or []),
+            )
+            for label in option.accepted_labels():
+                other = seen_labels.get(label)
+                if other is not None and other != key:
+                    raise r.fail(
+                        f"{opath}.label", f"label {label!r} already means option {other!r}"
+                    )
+                seen_labels[label] = key
+            options.append(option)
+        if not options:
+            raise r.fail(f"{path}.options", "a form needs at least one option")
+        forms[str(form_id)] = AnswerForm(
+            id=str(form_id),
+            label=r.text(spec.get("label") or {"nl": str(form_id), "en": str(form_id)}, path),
+            options=tuple(options),
+        )
+    return forms
+
+
+def _parse_keys(
+    r: _Reader, raw: Mapping[str, Any], forms: Mapping[str, AnswerForm]
+) -> dict[str, dict[str, int]]:
+    all_keys = {o.key for f in forms.values() for o in f.options}
+    keys: dict[str, dict[str, int]] = {}
+    for name, mapping in raw.items():
+        path = f"keys.{name}"
+        if not isinstance(mapping, Mapping):
+            raise r.fail(path, "expected a mapping of option key -> points")
+        for opt_key, points in mapping.items():
+            if opt_key not in all_keys:
+                raise r.fail(
+                    f"{path}.{opt_key}",
+                    f"unknown option {opt_key!r}; options are {', '.join(sorted(all_keys))}",
+                )
+            if not isinstance(points, int) or isinstance(points, bool):
+                raise r.fail(f"{path}.{opt_key}", f"points must be a whole number, got {points!r}")
+        keys[str(name)] = {str(k): int(v) for k, v in mapping.items()}
+    return keys
+
+
+def _parse_items(
+    r: _Reader,
+    raw: list[Any],
+    forms: Mapping[str, AnswerForm],
+    keys: Mapping[str, Mapping[str, int]],
+) -> tuple[Item, ...]:
+    items: list[Item] = []
+    seen: set[str] = set()
+    for n, spec in enumerate(raw):
+        path = f"items[{n}]"
+        r.unknown_keys(spec, {"id", "text", "forms", "key", "flags", "group", "help"}, path)
+        item_id = str(r.req(spec, "id", path, (str, int)))
+        if item_id in seen:
+            raise r.fail(f"{path}.id", f"duplicate item id {item_id!r}")
+        seen.add(item_id)
+        path = f"items[{item_id}]"
+        item_forms = spec.get("forms") or list(forms)
+        if isinstance(item_forms, str):
+            item_forms = [item_forms]
+        for f in item_forms:
+            if f not in forms:
+                raise r.fail(f"{path}.forms", f"unknown form {f!r}; forms are {', '.join(forms)}")
+        option_keys = {o.key for f in item_forms for o in forms[f].options}
+
+        key: dict[str, int] | None = None
+        key_name = spec.get("key")
+        if key_name is not None:
+            if isinstance(key_name, Mapping):
+                key = {str(k): int(v) for k, v in key_name.items()}
+                key_name = None
+            elif key_name not in keys:
+                raise r.fail(
+                    f"{path}.key",
+                    f"unknown scoring key {key_name!r}; keys are {', '.join(keys) or 'none'}",
+                )
+            else:
+                key = dict(keys[key_name])
+            unscored = sorted(option_keys - set(key))
+            if unscored:
+                raise r.fail(f"{path}.key", f"no points given for option(s) {', '.join(unscored)}")
+            stray = sorted(set(key) - option_keys)
+            if stray:
+                raise r.fail(f"{path}.key", f"points for unknown option(s) {', '.join(stray)}")
+
+        flags: dict[str, tuple[str, ...]] = {}
+        for flag, opts in (spec.get("flags") or {}).items():
+            opts = tuple([opts] if isinstance(opts, str) else opts)
+            bad = [o for o in opts if o not in option_keys]
+            if bad:
+                raise r.fail(
+                    f"{path}.flags.{flag}",
+                    f"unknown option(s) {', '.join(bad)}; options are "
+                    f"{', '.join(sorted(option_keys))}",
+                )
+            flags[str(flag)] = opts
+
+        items.append(
+            Item(
+                id=item_id,
+                text=r.text(r.req(spec, "text", path), f"{path}.text"),
+                forms=tuple(item_forms),
+                key=key,
+                key_name=key_name if isinstance(key_name, str) else None,
+                flags=flags,
+                group=spec.get("group"),
+                help=r.text(spec["help"], f"{path}.help") if spec.get("help") else None,
+            )
+        )
+    if not items:
+        raise r.fail("items", "an instrument needs at least one item")
+    return tuple(items)
+
+
+def _parse_scales(
+    r: _Reader, raw: Mapping[str, Any], items: tuple[Item, ...], item_ids: set[str]
+) -> dict[str, Scale]:
+    by_id = {i.id: i for i in items}
+    scales: dict[str, Scale] = {}
+    allowed = {"label", "items", "range", "max_missing", "bands", "cutoff", "higher_is"}
+    for scale_id, spec in raw.items():
+        path = f"scales.{scale_id}"
+        r.unknown_keys(spec, allowed, path)
+        names = r.req(spec, "items", path)
+        scale_items = tuple(by_id) if names == "all" else tuple(str(i) for i in names)
+        for i in scale_items:
+            if i not in item_ids:
+                raise r.fail(f"{path}.items", f"unknown item {i!r}")
+            if by_id[i].key is None:
+                raise r.fail(f"{path}.items", f"item {i!r} has no scoring key")
+        lo, hi = r.req(spec, "range", path, list)
+        # The declared range must be exactly what the keys can produce.
+        real_lo = sum(min(by_id[i].key.values()) for i in scale_items)  # type: ignore[union-attr]
+        real_hi = sum(max(by_id[i].key.values()) for i in scale_items)  # type: ignore[union-attr]
+        if (lo, hi) != (real_lo, real_hi):
+            raise r.fail(
+                f"{path}.range",
+                f"declared {lo}-{hi} but the items' keys give {real_lo}-{real_hi}",
+            )
+        max_missing = int(spec.get("max_missing", 0))
+        if not 0 <= max_missing < len(scale_items):
+            raise r.fail(f"{path}.max_missing", "must be between 0 and the number of items - 1")
+
+        bands = []
+        for n, b in enumerate(spec.get("bands", []) or []):
+            bpath = f"{path}.bands[{n}]"
+            r.unknown_keys(b, {"min", "max", "level", "label"}, bpath)
+            band = Band(
+                min=r.req(b, "min", bpath, int),
+                max=r.req(b, "max", bpath, int),
+                level=str(r.req(b, "level", bpath, str)),
+                label=r.text(r.req(b, "label", bpath), f"{bpath}.label"),
+            )
+            if band.min > band.max:
+                raise r.fail(bpath, f"min {band.min} is above max {band.max}")
+            bands.append(band)
+        if bands:
+            bands.sort(key=lambda b: b.min)
+            for a, b in itertools.pairwise(bands):
+                if b.min <= a.max:
+                    raise r.fail(f"{path}.bands", f"bands {a.level} and {b.level} overlap")
+                if b.min != a.max + 1:
+                    raise r.fail(
+                        f"{path}.bands", f"gap between {a.level} ({a.max}) and {b.level} ({b.min})"
+                    )
+            if bands[0].min != lo or bands[-1].max != hi:
+                raise r.fail(f"{path}.bands", f"bands must cover the whole range {lo}-{hi}")
+
+        cutoff = None
+        if spec.get("cutoff"):
+            c = spec["cutoff"]
+            cpath = f"{path}.cutoff"
+            r.unknown_keys(c, {"setting", "op", "default", "meaning"}, cpath)
+            op = r.req(c, "op", cpath, str)
+            if op not in CUTOFF_OPERATORS:
+                raise r.fail(f"{cpath}.op", f"{op!r} is not one of {', '.join(CUTOFF_OPERATORS)}")
+            default = r.req(c, "default", cpath, (int, float))
+            if not lo <= default <= hi + 1:
+                raise r.fail(f"{cpath}.default", f"{default} lies outside the range {lo}-{hi}")
+            cutoff = Cutoff(
+                setting=str(r.req(c, "setting", cpath, str)),
+                op=op,
+                default=default,
+                meaning=r.text(r.req(c, "meaning", cpath), f"{cpath}.meaning"),
+            )
+        higher_is = spec.get("higher_is", "worse")
+        if higher_is not in ("worse", "better"):
+            raise r.fail(f"{path}.higher_is", "must be 'worse' or 'better'")
+        scales[str(scale_id)] = Scale(
+            id=str(scale_id),
+            label=r.text(r.req(spec, "label", path), f"{path}.label"),
+            items=scale_items,
+            min=lo,
+            max=hi,
+            max_missing=max_missing,
+            bands=tuple(bands),
+            cutoff=cutoff,
+            higher_is=higher_is,
+        )
+    return scales
+
+
+def load_instrument_file(path: Path | str) -> Instrument:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DefinitionError(path.name, "yaml", f"not valid YAML: {exc}") from exc
+    instrument = parse_instrument(data, source=path.name)
+    if instrument.id != path.stem:
+        raise DefinitionError(path.name, "id", f"id {instrument.id!r} must match the file name")
+    return instrument
+
+
+def _definition_dir() -> Path:
+    return Path(str(resources.files("verbind.core") / "definitions"))
+
+
+@functools.cache
+def registry() -> dict[str, Instrument]:
+    """All instruments shipped with verbind, by id, loaded and validated once."""
+    out: dict[str, Instrument] = {}
+    for path in sorted(_definition_dir().glob("*.yaml")):
+        if path.stem.startswith("_") or path.stem == "batteries":
+            continue
+        inst = load_instrument_file(path)
+        out[inst.id] = inst
+    return out
+
+
+def get_instrument(instrument_id: str) -> Instrument:
+    try:
+        return registry()[instrument_id]
+    except KeyError:
+        known = ", ".join(sorted(registry()))
+        raise KeyError(f"unknown instrument {instrument_id!r}; known: {known}") from None
+
+
+def all_instruments() -> list[Instrument]:
+    return list(registry().values())

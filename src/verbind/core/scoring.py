@@ -1,0 +1,261 @@
+"""Score one person's answers on one instrument. Pure functions, plain data in and out.
+
+Answers may be option keys (``more_or_less``), labels in Dutch or English (``min of meer``,
+``More or less``) or the numeric codes used in survey files (interpreted in the answer
+form given, or the item's default form). Anything we cannot interpret raises
+:class:`ScoringError`, whose message names the instrument, the item and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from verbind.core.instrument import (
+    Instrument,
+    Item,
+    Option,
+    Text,
+    get_instrument,
+    is_missing,
+    normalise_label,
+)
+
+
+class ScoringError(ValueError):
+    """An answer set cannot be scored. Carries the instrument, item and allowed values."""
+
+    def __init__(
+        self,
+        instrument: str,
+        message: str,
+        *,
+        item: str | None = None,
+        value: Any = None,
+        allowed: tuple[str, ...] = (),
+    ):
+        self.instrument = instrument
+        self.item = item
+        self.value = value
+        self.allowed = allowed
+        where = f"{instrument}, item {item}" if item else instrument
+        text = f"{where}: {message}"
+        if allowed:
+            text += f" (allowed: {', '.join(allowed)})"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    id: str
+    value: int | None
+    level: str | None
+    level_label: Text | None
+    meets_cutoff: bool | None
+    answered: int
+    missing: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "level": self.level,
+            "meets_cutoff": self.meets_cutoff,
+            "answered": self.answered,
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    instrument: str
+    version: str
+    form: str
+    answers: Mapping[str, str | None]  # item id -> option key (None = not answered)
+    item_scores: Mapping[str, int | None]
+    scales: Mapping[str, ScaleResult]
+    missing: tuple[str, ...]
+    flags: tuple[str, ...]
+
+    @property
+    def total(self) -> ScaleResult | None:
+        if "total" in self.scales:
+            return self.scales["total"]
+        return next(iter(self.scales.values()), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instrument": self.instrument,
+            "version": self.version,
+            "form": self.form,
+            "answers": dict(self.answers),
+            "item_scores": dict(self.item_scores),
+            "scales": {k: v.to_dict() for k, v in self.scales.items()},
+            "missing": list(self.missing),
+            "flags": list(self.flags),
+        }
+
+
+def allowed_answers(instrument: Instrument, item: Item, form: str | None = None) -> tuple[str, ...]:
+    """Human-readable list of what an item accepts, for error messages."""
+    form_id = form if form in item.forms else item.default_form
+    out = []
+    for opt in instrument.forms[form_id].options:
+        out.append(f"{opt.code}={opt.label.en}/{opt.label.nl}")
+    return tuple(out)
+
+
+def resolve_answer(
+    instrument: Instrument, item: Item, value: Any, form: str | None = None
+) -> Option | None:
+    """Interpret one answer as an option of the item. None when the answer is missing."""
+    if is_missing(value):
+        return None
+    form_id = form if form in item.forms else item.default_form
+    candidates = [instrument.forms[f] for f in item.forms]
+
+    if isinstance(value, bool):
+        raise ScoringError(
+            instrument.id,
+            f"answer {value!r} is not a valid answer",
+            item=item.id,
+            value=value,
+            allowed=allowed_answers(instrument, item, form),
+        )
+    code = _as_code(value)
+    if code is not None:
+        opt = instrument.forms[form_id].by_code().get(code)
+        if opt is not None:
+            return opt
+    else:
+        text = str(value)
+        for f in candidates:
+            for opt in f.options:
+                if text == opt.key:
+                    return opt
+        label = normalise_label(text)
+        for f in candidates:
+            for opt in f.options:
+                if label in opt.accepted_labels():
+                    return opt
+    raise ScoringError(
+        instrument.id,
+        f"answer {value!r} is not one of the options",
+        item=item.id,
+        value=value,
+        allowed=allowed_answers(instrument, item, form),
+    )
+
+
+def _as_code(value: Any) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        s = value.strip()
+        if s.lstrip("-").isdigit():
+            return int(s)
+        try:
+            f = float(s)
+        except ValueError:
+            return None
+        return int(f) if f.is_integer() else None
+    return None
+
+
+def score(
+    instrument: Instrument | str,
+    answers: Mapping[str, Any],
+    *,
+    form: str | None = None,
+    settings: Mapping[str, float] | None = None,
+    strict: bool = True,
+) -> InstrumentResult:
+    """Score ``answers`` (item id -> answer) on ``instrument``.
+
+    ``settings`` overrides documented cut-offs (e.g. ``{"djg_subscale_cutoff": 3}``).
+    With ``strict`` (the default) an answer set whose main scale cannot be computed
+    because too many answers are missing raises ScoringError; without it the scale's
+    value is None and the caller reports it (bulk scoring does).
+    Items may be given by id (``"3"``) or by column name (``"djg11_3"``).
+    """
+    inst = get_instrument(instrument) if isinstance(instrument, str) else instrument
+    if form is not None and form not in inst.forms:
+        raise ScoringError(inst.id, f"unknown answer form {form!r}", allowed=tuple(inst.forms))
+    settings = settings or {}
+    prefix = f"{inst.id}_"
+    given: dict[str, Any] = {}
+    for raw_id, value in answers.items():
+        item_id = str(raw_id)
+        if item_id not in inst.item_map and item_id.startswith(prefix):
+            item_id = item_id[len(prefix) :]
+        if item_id not in inst.item_map:
+            raise ScoringError(
+                inst.id,
+                f"unknown item {raw_id!r}",
+                item=str(raw_id),
+                allowed=tuple(i.id for i in inst.items),
+            )
+        given[item_id] = value
+
+    resolved: dict[str, str | None] = {}
+    item_scores: dict[str, int | None] = {}
+    flags: list[str] = []
+    for item in inst.items:
+        opt = resolve_answer(inst, item, given.get(item.id), form)
+        resolved[item.id] = opt.key if opt else None
+        if item.key is not None:
+            item_scores[item.id] = item.key[opt.key] if opt else None
+        if opt:
+            for flag, keys in item.flags.items():
+                if opt.key in keys and flag not in flags:
+                    flags.append(flag)
+
+    missing = tuple(i for i, k in resolved.items() if k is None)
+    scales: dict[str, ScaleResult] = {}
+    for scale in inst.scales.values():
+        scale_missing = tuple(i for i in scale.items if item_scores[i] is None)
+        answered = len(scale.items) - len(scale_missing)
+        value: int | None = None
+        level = None
+        label = None
+        meets = None
+        if len(scale_missing) <= scale.max_missing:
+            # Answered items are summed; nothing is imputed (the DJG manual's rule).
+            value = sum(item_scores[i] or 0 for i in scale.items)
+            band = scale.band_for(value)
+            if band is not None:
+                level, label = band.level, band.label
+            if scale.cutoff is not None:
+                meets = scale.cutoff.applies(value, settings.get(scale.cutoff.setting))
+        scales[scale.id] = ScaleResult(
+            id=scale.id,
+            value=value,
+            level=level,
+            level_label=label,
+            meets_cutoff=meets,
+            answered=answered,
+            missing=scale_missing,
+        )
+
+    primary = inst.primary_scale
+    if strict and primary is not None and scales[primary.id].value is None:
+        raise ScoringError(
+            inst.id,
+            f"too many answers missing to score {primary.id}: "
+            f"{len(scales[primary.id].missing)} missing "
+            f"({', '.join(scales[primary.id].missing)}), at most {primary.max_missing} allowed",
+            item=scales[primary.id].missing[0],
+        )
+
+    return InstrumentResult(
+        instrument=inst.id,
+        version=inst.version,
+        form=form or inst.items[0].default_form,
+        answers=resolved,
+        item_scores=item_scores,
+        scales=scales,
+        missing=missing,
+        flags=tuple(flags),
+    )
