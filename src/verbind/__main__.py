@@ -1,0 +1,3 @@
+from verbind.cli.main import main
+
+main()

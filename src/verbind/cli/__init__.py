@@ -1,0 +1,1 @@
+"""The ``verbind`` command line: a thin shell over verbind.core."""
