@@ -12,9 +12,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Sub-commands register themselves here, one line per module (keeps this file conflict-free).
-REGISTRATIONS: list[str] = []
-
 
 def main() -> None:  # pragma: no cover - thin wrapper for `python -m verbind`
     app()
+
+
+# Each sub-command module does `from verbind.cli.main import app` and decorates its commands.
+# One import line per module below (imported last, after `app` exists).
