@@ -127,6 +127,11 @@ class Cutoff:
     op: str
     default: float
     meaning: Text
+    # Level ids for a scale that has a cut-off but no bands (UCLA-3, LSNS-6, ...): the
+    # result's level then follows the cut-off, including a threshold changed by a setting.
+    level: str | None = None
+    otherwise_level: str | None = None
+    otherwise: Text | None = None
 
     def applies(self, value: float, threshold: float | None = None) -> bool:
         t = self.default if threshold is None else threshold
@@ -504,18 +509,36 @@ def _parse_scales(
         if spec.get("cutoff"):
             c = spec["cutoff"]
             cpath = f"{path}.cutoff"
-            r.unknown_keys(c, {"setting", "op", "default", "meaning"}, cpath)
+            r.unknown_keys(c, {"setting", "op", "default", "meaning", "level", "otherwise"}, cpath)
             op = r.req(c, "op", cpath, str)
             if op not in CUTOFF_OPERATORS:
                 raise r.fail(f"{cpath}.op", f"{op!r} is not one of {', '.join(CUTOFF_OPERATORS)}")
             default = r.req(c, "default", cpath, (int, float))
             if not lo <= default <= hi + 1:
                 raise r.fail(f"{cpath}.default", f"{default} lies outside the range {lo}-{hi}")
+            level = otherwise_level = otherwise = None
+            if "level" in c or "otherwise" in c:
+                if bands:
+                    raise r.fail(
+                        f"{cpath}.level",
+                        "a scale with bands takes its level from the bands; "
+                        "give cut-off levels only to a scale without bands",
+                    )
+                level = str(r.req(c, "level", cpath, str))
+                o = r.req(c, "otherwise", cpath, Mapping)
+                r.unknown_keys(o, {"level", "label"}, f"{cpath}.otherwise")
+                otherwise_level = str(r.req(o, "level", f"{cpath}.otherwise", str))
+                otherwise = r.text(r.req(o, "label", f"{cpath}.otherwise"), f"{cpath}.otherwise")
+                if otherwise_level == level:
+                    raise r.fail(f"{cpath}.otherwise.level", f"must differ from level {level!r}")
             cutoff = Cutoff(
                 setting=str(r.req(c, "setting", cpath, str)),
                 op=op,
                 default=default,
                 meaning=r.text(r.req(c, "meaning", cpath), f"{cpath}.meaning"),
+                level=level,
+                otherwise_level=otherwise_level,
+                otherwise=otherwise,
             )
         higher_is = spec.get("higher_is", "worse")
         if higher_is not in ("worse", "better"):
