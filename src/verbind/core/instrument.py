@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -213,8 +214,9 @@ def normalise_label(text: str) -> str:
 def is_missing(value: Any) -> bool:
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, int):
+        # float NaN, numpy.float32 NaN ...: how data frames say "not answered".
+        return math.isnan(float(value))
     return isinstance(value, str) and value.strip() == ""
 
 
@@ -236,9 +238,16 @@ class _Reader:
         if key not in data:
             raise self.fail(f"{path}.{key}" if path else key, "is required but missing")
         value = data[key]
-        if kind is not object and not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(f"{path}.{key}" if path else key, f"expected {names}, got {value!r}")
+        kinds = (kind,) if isinstance(kind, type) else tuple(kind)
+        wrong = kind is not object and not isinstance(value, kind)
+        if isinstance(value, bool) and bool not in kinds and object not in kinds:
+            wrong = True  # YAML reads unquoted yes/no/true as booleans
+        if wrong:
+            names = "/".join(k.__name__ for k in kinds)
+            hint = " (quote yes/no in YAML)" if isinstance(value, bool) else ""
+            raise self.fail(
+                f"{path}.{key}" if path else key, f"expected {names}, got {value!r}{hint}"
+            )
         return value
 
     def text(self, value: Any, path: str) -> Text:
@@ -252,7 +261,31 @@ class _Reader:
             raise self.fail(path, f"unknown language(s): {', '.join(unknown)}")
         return Text(nl=str(value["nl"]).strip(), en=str(value["en"]).strip())
 
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a mapping, got {value!r}")
+        return value
+
+    def str_list(self, value: Any, path: str) -> list[str]:
+        """A list of names; a single name is a list of one."""
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return [str(value)]
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, str | int) for v in value
+        ):
+            raise self.fail(path, f"expected a list of names, got {value!r} (quote yes/no)")
+        return [str(v) for v in value]
+
+    def points(self, value: Any, path: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(path, f"points must be a whole number, got {value!r}")
+        return value
+
     def unknown_keys(self, data: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise self.fail(path or "top level", f"expected a mapping, got {data!r}")
         extra = sorted(set(data) - set(allowed))
         if extra:
             where = path or "top level"
@@ -284,10 +317,10 @@ def parse_instrument(data: Mapping[str, Any], source: str = "<memory>") -> Instr
         raise r.fail("measures", f"{measures!r} is not one of {', '.join(sorted(_MEASURES))}")
 
     forms = _parse_forms(r, r.req(data, "forms", "", Mapping))
-    keys = _parse_keys(r, data.get("keys", {}) or {}, forms)
+    keys = _parse_keys(r, r.mapping(data.get("keys"), "keys"), forms)
     items = _parse_items(r, r.req(data, "items", "", list), forms, keys)
     item_ids = {i.id for i in items}
-    scales = _parse_scales(r, data.get("scales", {}) or {}, items, item_ids)
+    scales = _parse_scales(r, r.mapping(data.get("scales"), "scales"), items, item_ids)
 
     codes = data.get("codes", {}) or {}
     if not isinstance(codes, Mapping):
@@ -337,7 +370,7 @@ def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
                 key=key,
                 code=code,
                 label=r.text(r.req(opt, "label", opath), f"{opath}.label"),
-                aliases=tuple(str(a) for a in opt.get("aliases", []) or []),
+                aliases=tuple(r.str_list(opt.get("aliases") or [], f"{opath}.aliases")),
             )
             for label in option.accepted_labels():
                 other = seen_labels.get(label)
@@ -372,8 +405,7 @@ def _parse_keys(
                     f"{path}.{opt_key}",
                     f"unknown option {opt_key!r}; options are {', '.join(sorted(all_keys))}",
                 )
-            if not isinstance(points, int) or isinstance(points, bool):
-                raise r.fail(f"{path}.{opt_key}", f"points must be a whole number, got {points!r}")
+            r.points(points, f"{path}.{opt_key}")
         keys[str(name)] = {str(k): int(v) for k, v in mapping.items()}
     return keys
 
@@ -394,9 +426,7 @@ def _parse_items(
             raise r.fail(f"{path}.id", f"duplicate item id {item_id!r}")
         seen.add(item_id)
         path = f"items[{item_id}]"
-        item_forms = spec.get("forms") or list(forms)
-        if isinstance(item_forms, str):
-            item_forms = [item_forms]
+        item_forms = r.str_list(spec.get("forms") or list(forms), f"{path}.forms")
         for f in item_forms:
             if f not in forms:
                 raise r.fail(f"{path}.forms", f"unknown form {f!r}; forms are {', '.join(forms)}")
@@ -406,8 +436,10 @@ def _parse_items(
         key_name = spec.get("key")
         if key_name is not None:
             if isinstance(key_name, Mapping):
-                key = {str(k): int(v) for k, v in key_name.items()}
+                key = {str(k): r.points(v, f"{path}.key.{k}") for k, v in key_name.items()}
                 key_name = None
+            elif not isinstance(key_name, str):
+                raise r.fail(f"{path}.key", f"expected a key name or a mapping, got {key_name!r}")
             elif key_name not in keys:
                 raise r.fail(
                     f"{path}.key",
@@ -423,8 +455,8 @@ def _parse_items(
                 raise r.fail(f"{path}.key", f"points for unknown option(s) {', '.join(stray)}")
 
         flags: dict[str, tuple[str, ...]] = {}
-        for flag, opts in (spec.get("flags") or {}).items():
-            opts = tuple([opts] if isinstance(opts, str) else opts)
+        for flag, opts in r.mapping(spec.get("flags"), f"{path}.flags").items():
+            opts = tuple(r.str_list(opts, f"{path}.flags.{flag}"))
             bad = [o for o in opts if o not in option_keys]
             if bad:
                 raise r.fail(
@@ -461,13 +493,19 @@ def _parse_scales(
         path = f"scales.{scale_id}"
         r.unknown_keys(spec, allowed, path)
         names = r.req(spec, "items", path)
-        scale_items = tuple(by_id) if names == "all" else tuple(str(i) for i in names)
+        listed = list(by_id) if names == "all" else r.str_list(names, f"{path}.items")
+        scale_items = tuple(listed)
+        if not scale_items:
+            raise r.fail(f"{path}.items", "a scale needs at least one item")
         for i in scale_items:
             if i not in item_ids:
                 raise r.fail(f"{path}.items", f"unknown item {i!r}")
             if by_id[i].key is None:
                 raise r.fail(f"{path}.items", f"item {i!r} has no scoring key")
-        lo, hi = r.req(spec, "range", path, list)
+        rng = r.req(spec, "range", path, list)
+        if len(rng) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in rng):
+            raise r.fail(f"{path}.range", f"expected [min, max] as whole numbers, got {rng!r}")
+        lo, hi = rng
         # The declared range must be exactly what the keys can produce.
         real_lo = sum(min(by_id[i].key.values()) for i in scale_items)  # type: ignore[union-attr]
         real_hi = sum(max(by_id[i].key.values()) for i in scale_items)  # type: ignore[union-attr]
@@ -476,12 +514,17 @@ def _parse_scales(
                 f"{path}.range",
                 f"declared {lo}-{hi} but the items' keys give {real_lo}-{real_hi}",
             )
-        max_missing = int(spec.get("max_missing", 0))
+        max_missing = spec.get("max_missing", 0)
+        if not isinstance(max_missing, int) or isinstance(max_missing, bool):
+            raise r.fail(f"{path}.max_missing", f"expected a whole number, got {max_missing!r}")
         if not 0 <= max_missing < len(scale_items):
             raise r.fail(f"{path}.max_missing", "must be between 0 and the number of items - 1")
 
         bands = []
-        for n, b in enumerate(spec.get("bands", []) or []):
+        raw_bands = spec.get("bands") or []
+        if not isinstance(raw_bands, list):
+            raise r.fail(f"{path}.bands", f"expected a list of bands, got {raw_bands!r}")
+        for n, b in enumerate(raw_bands):
             bpath = f"{path}.bands[{n}]"
             r.unknown_keys(b, {"min", "max", "level", "label"}, bpath)
             band = Band(
@@ -507,8 +550,8 @@ def _parse_scales(
 
         cutoff = None
         if spec.get("cutoff"):
-            c = spec["cutoff"]
             cpath = f"{path}.cutoff"
+            c = r.mapping(spec["cutoff"], cpath)
             r.unknown_keys(c, {"setting", "op", "default", "meaning", "level", "otherwise"}, cpath)
             op = r.req(c, "op", cpath, str)
             if op not in CUTOFF_OPERATORS:

@@ -8,6 +8,8 @@ form given, or the item's default form). Anything we cannot interpret raises
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +19,9 @@ from verbind.core.instrument import (
     Item,
     Option,
     Text,
-    get_instrument,
     is_missing,
     normalise_label,
+    registry,
 )
 
 
@@ -96,6 +98,17 @@ class InstrumentResult:
         }
 
 
+def _instrument(instrument: Instrument | str) -> Instrument:
+    if isinstance(instrument, Instrument):
+        return instrument
+    known = registry()
+    if not isinstance(instrument, str) or instrument not in known:
+        raise ScoringError(
+            str(instrument), "unknown instrument", value=instrument, allowed=tuple(sorted(known))
+        )
+    return known[instrument]
+
+
 def allowed_answers(instrument: Instrument, item: Item, form: str | None = None) -> tuple[str, ...]:
     """Human-readable list of what an item accepts, for error messages."""
     form_id = form if form in item.forms else item.default_form
@@ -114,54 +127,79 @@ def resolve_answer(
     form_id = form if form in item.forms else item.default_form
     candidates = [instrument.forms[f] for f in item.forms]
 
-    if isinstance(value, bool):
-        raise ScoringError(
+    def refuse(problem: str) -> ScoringError:
+        return ScoringError(
             instrument.id,
-            f"answer {value!r} is not a valid answer",
+            problem,
             item=item.id,
             value=value,
             allowed=allowed_answers(instrument, item, form),
         )
+
+    if isinstance(value, bool):
+        # A boolean column (Parquet, JSON) can only mean yes/no, and only on a yes/no item.
+        wanted = "yes" if value else "no"
+        for f in candidates:
+            for opt in f.options:
+                if opt.key == wanted:
+                    return opt
+        raise refuse(f"answer {value!r} (true/false) is not valid for this question")
+    if not isinstance(value, str | numbers.Real):
+        raise refuse(f"answer {value!r} of type {type(value).__name__} is not a valid answer")
     code = _as_code(value)
     if code is not None:
         opt = instrument.forms[form_id].by_code().get(code)
         if opt is not None:
             return opt
-    else:
-        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        label = normalise_label(text)
         for f in candidates:
             for opt in f.options:
-                if text == opt.key:
+                if text == opt.key or label == opt.key:
                     return opt
-        label = normalise_label(text)
         for f in candidates:
             for opt in f.options:
                 if label in opt.accepted_labels():
                     return opt
-    raise ScoringError(
-        instrument.id,
-        f"answer {value!r} is not one of the options",
-        item=item.id,
-        value=value,
-        allowed=allowed_answers(instrument, item, form),
-    )
+    raise refuse(f"answer {value!r} is not one of the options")
 
 
 def _as_code(value: Any) -> int | None:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+    """A whole number given as int, float, numpy number or text (``"3"``, ``"3.0"``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
         return int(value)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        return int(f) if math.isfinite(f) and f.is_integer() else None
     if isinstance(value, str):
         s = value.strip()
         if s.lstrip("-").isdigit():
             return int(s)
+        if "_" in s:  # float() accepts "1_0"; a file code never looks like that
+            return None
         try:
             f = float(s)
         except ValueError:
             return None
-        return int(f) if f.is_integer() else None
+        return int(f) if math.isfinite(f) and f.is_integer() else None
     return None
+
+
+def _threshold(inst: Instrument, name: str, settings: Mapping[str, Any]) -> float | None:
+    """A cut-off override from ``settings``; None when not overridden."""
+    if name not in settings or settings[name] is None:
+        return None
+    value = settings[name]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ScoringError(
+            inst.id,
+            f"setting {name!r} must be a number, got {value!r}",
+            value=value,
+        )
+    return float(value)
 
 
 def score(
@@ -180,9 +218,17 @@ def score(
     value is None and the caller reports it (bulk scoring does).
     Items may be given by id (``"3"``) or by column name (``"djg11_3"``).
     """
-    inst = get_instrument(instrument) if isinstance(instrument, str) else instrument
+    inst = _instrument(instrument)
     if form is not None and form not in inst.forms:
         raise ScoringError(inst.id, f"unknown answer form {form!r}", allowed=tuple(inst.forms))
+    if not isinstance(answers, Mapping):
+        raise ScoringError(
+            inst.id,
+            f"answers must be a mapping of item -> answer, got {type(answers).__name__}",
+            allowed=tuple(i.id for i in inst.items),
+        )
+    if settings is not None and not isinstance(settings, Mapping):
+        raise ScoringError(inst.id, f"settings must be a mapping, got {type(settings).__name__}")
     settings = settings or {}
     prefix = f"{inst.id}_"
     given: dict[str, Any] = {}
@@ -196,6 +242,11 @@ def score(
                 f"unknown item {raw_id!r}",
                 item=str(raw_id),
                 allowed=tuple(i.id for i in inst.items),
+            )
+        if item_id in given:
+            # Both "3" and "djg11_3": refuse rather than silently pick one.
+            raise ScoringError(
+                inst.id, f"answer given twice (as {raw_id!r} and by item id)", item=item_id
             )
         given[item_id] = value
 
@@ -227,8 +278,15 @@ def score(
             band = scale.band_for(value)
             if band is not None:
                 level, label = band.level, band.label
-            if scale.cutoff is not None:
-                meets = scale.cutoff.applies(value, settings.get(scale.cutoff.setting))
+            cutoff = scale.cutoff
+            if cutoff is not None:
+                meets = cutoff.applies(value, _threshold(inst, cutoff.setting, settings))
+                if band is None and cutoff.level is not None:
+                    # No bands: the level follows the (possibly overridden) cut-off.
+                    if meets:
+                        level, label = cutoff.level, cutoff.meaning
+                    else:
+                        level, label = cutoff.otherwise_level, cutoff.otherwise
         scales[scale.id] = ScaleResult(
             id=scale.id,
             value=value,
