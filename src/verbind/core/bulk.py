@@ -822,10 +822,21 @@ def _scale_exprs(
             .gather(index.cast(pl.UInt32))
             .alias(level_column(inst))
         )
-    if scale.cutoff is not None:
-        threshold = settings.get(scale.cutoff.setting, scale.cutoff.default)
-        meets = pl.col(name) >= threshold if scale.cutoff.op == ">=" else pl.col(name) < threshold
+    cutoff = scale.cutoff
+    if cutoff is not None:
+        threshold = settings.get(cutoff.setting, cutoff.default)
+        meets = pl.col(name) >= threshold if cutoff.op == ">=" else pl.col(name) < threshold
         derived.append(meets.alias(cutoff_column(inst, scale.id)))
+        if scale is inst.primary_scale and not scale.bands and cutoff.level is not None:
+            # No bands: the level follows the (possibly overridden) cut-off, as in score().
+            levels = pl.Enum([cutoff.level, cutoff.otherwise_level])
+            derived.append(
+                pl.when(meets)
+                .then(pl.lit(cutoff.level, levels))
+                .when(meets.not_())
+                .then(pl.lit(cutoff.otherwise_level, levels))
+                .alias(level_column(inst))
+            )
     return [value.alias(name)], derived
 
 
@@ -898,7 +909,187 @@ def _collect_errors(
     return errors.sort("row", "instrument", maintain_order=True)
 
 
+# --- profile: the one decision function, once per distinct combination ------------------
+
+# Which loneliness scale speaks for a row when a file holds several (the longest first).
+_LONELINESS_PREFERENCE = ("djg11", "djg6", "ucla3")
+_LIFE_EVENT_PREFIX = "event_"
+PROFILE_COLUMNS = ("isolated", "duration_band", "profile", "route", "underlying_route")
+
+
+@dataclass(frozen=True)
+class _Component:
+    """One input of the profile as a small integer per row (0 = unknown)."""
+
+    name: str  # "djg11.total.cutoff", "djg11.level", "duration.duration", ...
+    expr: pl.Expr  # UInt32, 0 = null, 1.. = index + 1 into ``values``
+    values: tuple[Any, ...]
+
+
+def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
+    comps: list[_Component] = []
+    for ic in found:
+        inst = ic.instrument
+        if inst.measures in ("loneliness", "isolation"):
+            primary = inst.primary_scale
+            for scale in inst.scales.values():
+                if scale.cutoff is None or (
+                    scale is not primary and scale.id not in ("emotional", "social")
+                ):
+                    continue
+                col = pl.col(cutoff_column(inst, scale.id))
+                comps.append(
+                    _Component(
+                        f"{inst.id}.{scale.id}.cutoff",
+                        (col.cast(pl.UInt32) + 1).fill_null(0),
+                        (False, True),
+                    )
+                )
+            if inst.measures == "loneliness" and primary is not None and primary.bands:
+                levels = tuple(dict.fromkeys(b.level for b in primary.bands))
+                comps.append(
+                    _Component(
+                        f"{inst.id}.level",
+                        (pl.col(level_column(inst)).to_physical().cast(pl.UInt32) + 1).fill_null(0),
+                        levels,
+                    )
+                )
+        elif inst.measures in ("duration", "context"):
+            for item_id in ic.columns:
+                item = inst.item(item_id)
+                if item.key is not None:
+                    continue
+                keys = _item_option_keys(inst, item)
+                opt = pl.col(_tmp("opt", inst.id, item_id))
+                comps.append(
+                    _Component(
+                        f"{inst.id}.{item_id}",
+                        (opt.to_physical().cast(pl.UInt32) + 1).fill_null(0),
+                        keys,
+                    )
+                )
+    return comps
+
+
+def _profile_inputs(facts: Mapping[str, Any], isolation_combine: str = "either"):
+    """ProfileInputs from one combination of per-instrument verdicts (None = unknown)."""
+    from verbind.core import profile
+
+    lonely = severity = emotional = social = None
+    present = {name.split(".")[0] for name in facts}
+    order = [i for i in _LONELINESS_PREFERENCE if i in present] + sorted(
+        i for i in present if i not in _LONELINESS_PREFERENCE
+    )
+    for inst_id in order:
+        value = facts.get(f"{inst_id}.total.cutoff")
+        inst = registry()[inst_id]
+        if inst.measures != "loneliness" or value is None:
+            continue
+        lonely = value
+        level = facts.get(f"{inst_id}.level")
+        severity = level if level in profile.SEVERITIES else None
+        emotional = facts.get(f"{inst_id}.emotional.cutoff")
+        social = facts.get(f"{inst_id}.social.cutoff")
+        break
+    verdicts = {
+        inst_id: facts.get(f"{inst_id}.total.cutoff")
+        for inst_id in sorted(present)
+        if registry()[inst_id].measures == "isolation"
+    }
+    answered = [v for v in verdicts.values() if v is not None]
+    isolated = None
+    if answered:
+        # "either": isolated when one answered instrument says so; "both": when all do.
+        isolated = any(answered) if isolation_combine == "either" else all(answered)
+    context = {k.split(".", 1)[1]: v for k, v in facts.items() if k.startswith("context.")}
+    living_alone = context.get("living_alone")
+    return profile.ProfileInputs(
+        lonely=lonely,
+        severity=severity,
+        emotional=emotional,
+        social=social,
+        isolated=isolated,
+        isolation_sources=tuple(k for k, v in verdicts.items() if v),
+        duration_answer=facts.get("duration.duration"),
+        wish_to_change=context.get("wish_to_change"),
+        open_to_learning=context.get("open_to_learning"),
+        literacy=context.get("literacy"),
+        safety=context.get("safety"),
+        living_alone=None if living_alone is None else living_alone == "yes",
+        life_events=tuple(
+            k[len(_LIFE_EVENT_PREFIX) :]
+            for k, v in context.items()
+            if k.startswith(_LIFE_EVENT_PREFIX) and v == "yes"
+        ),
+    )
+
+
 def _add_profile(
     scored: pl.DataFrame, found: Sequence[InstrumentColumns], settings: Mapping[str, Any]
 ) -> tuple[pl.DataFrame, list[str], list[str]]:
-    return scored, [], []
+    """Add isolated / duration_band / profile / route by calling classify per combination."""
+    measures = {ic.instrument.measures for ic in found}
+    if not measures & {"loneliness", "isolation", "duration"}:
+        return scored, [], []
+    try:
+        from verbind.core import profile
+    except ImportError:  # pragma: no cover - the profile module is part of the core
+        return scored, [], ["profile rules not available: no profile columns added"]
+
+    comps = _profile_components(found)
+    # Mixed-radix code of all components: one integer per row, so the distinct
+    # combinations are one cheap unique() on a single column.
+    radix = 1
+    terms: list[pl.Expr] = []
+    radices: list[int] = []
+    for comp in comps:
+        radices.append(radix)
+        terms.append(comp.expr.cast(pl.Int64) * radix if radix > 1 else comp.expr.cast(pl.Int64))
+        radix *= len(comp.values) + 1
+    key_name = _tmp("profile_key")
+    if terms:
+        with_key = scored.with_columns(pl.sum_horizontal(terms).alias(key_name))
+    else:
+        with_key = scored.with_columns(pl.lit(0, pl.Int64).alias(key_name))
+    distinct = with_key.get_column(key_name).unique().sort().to_list()
+
+    quadrants, bands, routes = profile.QUADRANTS, profile.DURATION_BANDS, profile.ROUTES
+    out: dict[str, list[Any]] = {c: [] for c in PROFILE_COLUMNS}
+    for key in distinct:
+        facts: dict[str, Any] = {}
+        for comp, base in zip(comps, radices, strict=True):
+            digit = (key // base) % (len(comp.values) + 1)
+            facts[comp.name] = comp.values[digit - 1] if digit else None
+        inputs = _profile_inputs(facts, settings.get("isolation_combine", "either"))
+        decision = profile.classify(inputs, settings)
+        out["isolated"].append(inputs.isolated)
+        out["duration_band"].append(decision.duration_band)
+        out["profile"].append(decision.quadrant)
+        out["route"].append(decision.route)
+        out["underlying_route"].append(decision.underlying_route)
+
+    dtypes = {
+        "isolated": pl.Boolean,
+        "duration_band": pl.Enum(list(bands)),
+        "profile": pl.Enum(list(quadrants)),
+        "route": pl.Enum(list(routes)),
+        "underlying_route": pl.Enum(list(routes)),
+    }
+    key = pl.col(key_name)
+    if radix <= 1 << 20:
+        # Dense table indexed by the key: a gather, no hashing.
+        exprs = []
+        for name in PROFILE_COLUMNS:
+            table: list[Any] = [None] * radix
+            for k, v in zip(distinct, out[name], strict=True):
+                table[k] = v
+            exprs.append(pl.lit(pl.Series(table, dtype=dtypes[name])).gather(key).alias(name))
+    else:
+        keys = pl.Series(distinct, dtype=pl.Int64)
+        exprs = [
+            key.replace_strict(
+                keys, pl.Series(out[name], dtype=dtypes[name]), return_dtype=dtypes[name]
+            ).alias(name)
+            for name in PROFILE_COLUMNS
+        ]
+    return with_key.with_columns(exprs).drop(key_name), list(PROFILE_COLUMNS), []
