@@ -23,10 +23,19 @@ Pure Python: no Django imports.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+from verbind.core.instrument import LANGUAGES, Text, get_instrument, registry
+from verbind.core.scoring import InstrumentResult
 from verbind.core.settings import resolve_settings
 
 # --- vocabularies (contract.md) ------------------------------------------------------------
@@ -566,3 +575,740 @@ def rules_markdown() -> str:
             parts.append(f"| `{rule.id}` | {rule.when} | **{rule.outcome}** | {rule.why} |")
         parts.append("")
     return "\n".join(parts)
+
+
+# --- from scored instruments to a profile ----------------------------------------------------
+
+# Which loneliness scale decides, in order of preference: the full DJG scale, the short
+# one, then UCLA-3 (a research convention cut-off). The ONS single question is not used:
+# it has no validated cut-off.
+LONELINESS_PREFERENCE = ("djg11", "djg6", "ucla3")
+ISOLATION_INSTRUMENTS = ("lsns6", "steptoe")
+LIFE_EVENT_PREFIX = "event_"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One scale of one instrument as the profile read it (cut-off applied with settings)."""
+
+    instrument: str
+    scale: str
+    value: int | None
+    min: int
+    max: int
+    level: str | None
+    level_label: Text | None
+    # The scale's cut-off applies: lonely / isolated / limited network / low self-esteem.
+    flagged: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instrument": self.instrument,
+            "scale": self.scale,
+            "value": self.value,
+            "min": self.min,
+            "max": self.max,
+            "level": self.level,
+            "flagged": self.flagged,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """An earlier measurement: on ``date`` the person was lonely (True/False/None unknown)."""
+
+    date: dt.date
+    lonely: bool | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    inputs: ProfileInputs
+    classification: Classification
+    measured_on: dt.date
+    loneliness: Measure | None = None
+    emotional: Measure | None = None
+    social: Measure | None = None
+    isolation: tuple[Measure, ...] = ()
+    networks: tuple[Measure, ...] = ()  # LSNS-6 family / friends subscales
+    self_esteem: Measure | None = None
+    history: tuple[HistoryPoint, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def quadrant(self) -> str:
+        return self.classification.quadrant
+
+    @property
+    def duration_band(self) -> str:
+        return self.classification.duration_band
+
+    @property
+    def route(self) -> str:
+        return self.classification.route
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self.classification.rule_ids
+
+    @property
+    def isolation_disagrees(self) -> bool:
+        """Both isolation instruments were answered and they disagree."""
+        verdicts = {m.flagged for m in self.isolation if m.flagged is not None}
+        return len(verdicts) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for storage: everything needed to show this profile again."""
+
+        def opt(m: Measure | None) -> dict[str, Any] | None:
+            return m.to_dict() if m is not None else None
+
+        return {
+            "measured_on": self.measured_on.isoformat(),
+            **self.classification.to_dict(),
+            "inputs": self.inputs.to_dict(),
+            "loneliness": opt(self.loneliness),
+            "emotional": opt(self.emotional),
+            "social": opt(self.social),
+            "isolation": [m.to_dict() for m in self.isolation],
+            "isolation_disagrees": self.isolation_disagrees,
+            "networks": [m.to_dict() for m in self.networks],
+            "self_esteem": opt(self.self_esteem),
+            "history": [{"date": p.date.isoformat(), "lonely": p.lonely} for p in self.history],
+            "settings": dict(self.settings),
+        }
+
+
+def _measure(
+    result: InstrumentResult, scale_id: str, settings: Mapping[str, Any]
+) -> Measure | None:
+    """The scale read with *these* settings, whatever settings it was scored with."""
+    inst = get_instrument(result.instrument)
+    scale = inst.scales.get(scale_id)
+    scored = result.scales.get(scale_id)
+    if scale is None or scored is None:
+        return None
+    value = scored.value
+    flagged = None
+    level, label = scored.level, scored.level_label
+    if value is not None:
+        band = scale.band_for(value)
+        if band is not None:
+            level, label = band.level, band.label
+        if scale.cutoff is not None:
+            flagged = scale.cutoff.applies(value, settings.get(scale.cutoff.setting))
+            if not scale.bands and scale.cutoff.level is not None:
+                if flagged:
+                    level, label = scale.cutoff.level, scale.cutoff.meaning
+                else:
+                    level, label = scale.cutoff.otherwise_level, scale.cutoff.otherwise
+    else:
+        level = label = None
+    return Measure(
+        instrument=inst.id,
+        scale=scale_id,
+        value=value,
+        min=scale.min,
+        max=scale.max,
+        level=level,
+        level_label=label,
+        flagged=flagged,
+    )
+
+
+def _as_date(value: Any, what: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"{what}: {value!r} is not a date (use a date or 'YYYY-MM-DD')")
+
+
+def _history_points(history: Any, today: dt.date) -> tuple[HistoryPoint, ...]:
+    points = []
+    for n, entry in enumerate(history or ()):
+        if isinstance(entry, HistoryPoint):
+            when, lonely = entry.date, entry.lonely
+        elif isinstance(entry, Mapping):
+            when, lonely = entry.get("date"), entry.get("lonely")
+        else:
+            try:
+                when, lonely = entry
+            except (TypeError, ValueError):
+                raise ValueError(f"history[{n}]: {entry!r} must be a (date, lonely) pair") from None
+        day = _as_date(when, f"history[{n}].date")
+        if day > today:
+            raise ValueError(f"history[{n}].date: {day} lies after today ({today})")
+        if lonely is not None and not isinstance(lonely, bool):
+            raise ValueError(f"history[{n}].lonely: {lonely!r} must be True, False or None")
+        points.append(HistoryPoint(day, lonely))
+    return tuple(sorted(points, key=lambda p: p.date))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (2022-03-15 -> 2024-03-15 is 24)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def lonely_run_months(
+    history: tuple[HistoryPoint, ...], lonely_now: bool | None, today: dt.date
+) -> int | None:
+    """Months the person has been lonely at every stored measurement up to today.
+
+    Counts back from today over earlier measurements while they say lonely; a measurement
+    that says "not lonely" ends the run, one with unknown loneliness is skipped. None when
+    loneliness now is not known or there is no earlier measurement.
+    """
+    if lonely_now is not True or not history:
+        return None
+    earliest = today
+    for point in reversed(history):
+        if point.lonely is None:
+            continue
+        if point.lonely is False:
+            break
+        earliest = point.date
+    return months_between(earliest, today)
+
+
+def _answer(results: Mapping[str, InstrumentResult], inst: str, item: str) -> str | None:
+    result = results.get(inst)
+    return result.answers.get(item) if result is not None else None
+
+
+def build_profile(
+    results: Mapping[str, InstrumentResult],
+    *,
+    history: Any = (),
+    settings: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Profile:
+    """The profile of one person from their scored instruments (and stored history).
+
+    * Loneliness: DJG-11, else DJG-6, else UCLA-3 (:data:`LONELINESS_PREFERENCE`); the
+      first one whose total could be computed decides. Emotional / social come from the
+      same DJG scale.
+    * Isolation: LSNS-6 and/or the Steptoe index. With the default setting
+      ``isolation_combine = either`` a person is isolated when at least one answered
+      instrument says so; ``both`` needs every answered instrument to agree. Every
+      instrument's own verdict is kept (``Profile.isolation``) and a disagreement is
+      explained.
+    * Duration: the duration answer and ``history`` (earlier ``(date, lonely)``
+      measurements); see the duration rules.
+    Cut-offs are applied here with ``settings``, so the profile never depends on the
+    settings the results happened to be scored with. Missing instruments give "unknown".
+    """
+    values = resolve_settings(settings)
+    day = today or dt.date.today()
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    by_id: dict[str, InstrumentResult] = {}
+    for key, result in results.items():
+        if not isinstance(result, InstrumentResult):
+            raise TypeError(f"results[{key!r}] is {type(result).__name__}, not an InstrumentResult")
+        by_id[result.instrument] = result
+
+    loneliness = emotional = social = None
+    for inst_id in LONELINESS_PREFERENCE:
+        if inst_id not in by_id:
+            continue
+        total = _measure(by_id[inst_id], "total", values)
+        if total is None or total.value is None:
+            continue
+        loneliness = total
+        emotional = _measure(by_id[inst_id], "emotional", values)
+        social = _measure(by_id[inst_id], "social", values)
+        break
+
+    isolation = tuple(
+        m
+        for inst_id in ISOLATION_INSTRUMENTS
+        if inst_id in by_id
+        for m in [_measure(by_id[inst_id], "total", values)]
+        if m is not None
+    )
+    verdicts = [m.flagged for m in isolation if m.flagged is not None]
+    isolated = None
+    if verdicts:
+        isolated = any(verdicts) if values["isolation_combine"] == "either" else all(verdicts)
+    networks = ()
+    if "lsns6" in by_id:
+        networks = tuple(
+            m
+            for sid in ("family", "friends")
+            for m in [_measure(by_id["lsns6"], sid, values)]
+            if m is not None
+        )
+    self_esteem = _measure(by_id["rses"], "total", values) if "rses" in by_id else None
+
+    lonely = loneliness.flagged if loneliness is not None else None
+    points = _history_points(history, day)
+    context = by_id.get("context")
+    context_answers = dict(context.answers) if context is not None else {}
+    living_alone = context_answers.get("living_alone")
+    inputs = ProfileInputs(
+        lonely=lonely,
+        severity=(
+            loneliness.level if loneliness is not None and loneliness.level in SEVERITIES else None
+        ),
+        emotional=emotional.flagged if emotional is not None else None,
+        social=social.flagged if social is not None else None,
+        isolated=isolated,
+        isolation_sources=tuple(m.instrument for m in isolation if m.flagged),
+        duration_answer=_answer(by_id, "duration", "duration"),
+        lonely_history_months=lonely_run_months(points, lonely, day),
+        wish_to_change=context_answers.get("wish_to_change"),
+        open_to_learning=context_answers.get("open_to_learning"),
+        literacy=context_answers.get("literacy"),
+        safety=context_answers.get("safety"),
+        living_alone=None if living_alone is None else living_alone == "yes",
+        life_events=tuple(
+            key[len(LIFE_EVENT_PREFIX) :]
+            for key, answer in context_answers.items()
+            if key.startswith(LIFE_EVENT_PREFIX) and answer == "yes"
+        ),
+    )
+    return Profile(
+        inputs=inputs,
+        classification=classify(inputs, values),
+        measured_on=day,
+        loneliness=loneliness,
+        emotional=emotional,
+        social=social,
+        isolation=isolation,
+        networks=networks,
+        self_esteem=self_esteem,
+        history=points,
+        settings=values,
+    )
+
+
+def profile_from_inputs(
+    inputs: ProfileInputs,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Profile:
+    """A profile from plain inputs (no scores to show): for bulk rows, previews and tests."""
+    values = resolve_settings(settings)
+    return Profile(
+        inputs=inputs,
+        classification=classify(inputs, values),
+        measured_on=today or dt.date.today(),
+        settings=values,
+    )
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+SECTION_TITLES = (
+    "crisis", "feeling", "situation", "duration", "approach", "route", "next_steps",
+    "events", "rules",
+)  # fmt: skip
+
+
+class TextsError(ValueError):
+    """The profile texts file is incomplete or inconsistent. The message names the key."""
+
+
+def _suffix(rule_id: str) -> str:
+    return rule_id.split(".", 1)[1]
+
+
+def required_text_keys() -> dict[str, str]:
+    """Every text key explain() can use, with its kind ("text" or "list")."""
+    keys: dict[str, str] = {}
+    for name in SECTION_TITLES:
+        keys[f"title.{name}"] = "text"
+    for quadrant in QUADRANTS:
+        keys[f"headline.{quadrant}"] = "text"
+        keys[f"approach.{quadrant}"] = "text"
+    for name in (
+        "lonely", "not_lonely", "unknown", "score", "score_plain", "severe",
+        "emotional_and_social", "emotional", "social",
+    ):  # fmt: skip
+        keys[f"feeling.{name}"] = "text"
+    for name in (
+        "isolated", "not_isolated", "unknown", "disagree", "family_limited", "friends_limited",
+    ):  # fmt: skip
+        keys[f"situation.{name}"] = "text"
+    for rule in DURATION_RULES:
+        keys[f"duration.{_suffix(rule.id)}"] = "text"
+    for name in (
+        "chosen_solitude_health", "retest", "emotional", "social", "transient", "persistent",
+        "chronic", "chronic_effects_intro", "chronic_steps_intro", "chronic_then",
+        "self_esteem_low",
+    ):  # fmt: skip
+        keys[f"approach.{name}"] = "text"
+    keys["approach.chronic_effects"] = "list"
+    keys["approach.chronic_steps"] = "list"
+    for route in ROUTES:
+        keys[f"route.{route}.title"] = "text"
+        keys[f"route.{route}.steps"] = "list"
+    keys["crisis.text"] = "text"
+    keys["crisis.after"] = "text"
+    for rule in ROUTE_RULES:
+        keys[f"why.{_suffix(rule.id)}"] = "text"
+    keys["why.coach_agreement"] = "text"
+    keys["unmet.loneliness_unknown"] = "text"
+    keys["unmet.duration_unknown"] = "text"
+    for condition, vocabulary in (
+        ("wish_to_change", WISH_TO_CHANGE),
+        ("open_to_learning", OPEN_TO_LEARNING),
+        ("literacy", LITERACY),
+    ):
+        for answer in (*(a for a in vocabulary if a != "yes"), "missing"):
+            # "No" to change leads to respect_choice, never to alternative_support.
+            if (condition, answer) != ("wish_to_change", "no"):
+                keys[f"unmet.{condition}.{answer}"] = "text"
+    keys["events.intro"] = "text"
+    for event in LIFE_EVENTS:
+        keys[f"events.{event}"] = "text"
+    keys["disclaimer"] = "text"
+    keys["help_footer"] = "text"
+    return keys
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@dataclass(frozen=True)
+class ProfileTexts:
+    """The validated texts: key -> language -> a text or a tuple of texts."""
+
+    source: str
+    entries: Mapping[str, Mapping[str, str | tuple[str, ...]]]
+
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        value = self.entries[key][lang]
+        assert isinstance(value, str), key
+        return value.format(**values) if values or "{" in value else value
+
+    def items(self, key: str, lang: str) -> tuple[str, ...]:
+        value = self.entries[key][lang]
+        assert isinstance(value, tuple), key
+        return value
+
+
+def _flatten(node: Any, path: str, out: dict[str, Any], source: str) -> None:
+    if not isinstance(node, Mapping):
+        raise TextsError(f"{source}: {path or 'top level'}: expected a mapping, got {node!r}")
+    langs = [k for k in node if k in LANGUAGES]
+    if langs:
+        extra = sorted(str(k) for k in node if k not in LANGUAGES)
+        if extra:
+            raise TextsError(
+                f"{source}: {path}: a text has only the languages {', '.join(LANGUAGES)}; "
+                f"unexpected {', '.join(extra)}"
+            )
+        out[path] = node
+        return
+    for key, child in node.items():
+        if isinstance(key, bool):
+            raise TextsError(f"{source}: {path}.{key}: quote yes/no keys in YAML")
+        _flatten(child, f"{path}.{key}" if path else str(key), out, source)
+
+
+def parse_texts(data: Any, source: str = "<memory>") -> ProfileTexts:
+    """Validate parsed YAML against :func:`required_text_keys`. Raises TextsError."""
+    raw: dict[str, Any] = {}
+    _flatten(data, "", raw, source)
+    required = required_text_keys()
+    missing = [k for k in required if k not in raw]
+    if missing:
+        raise TextsError(f"{source}: missing text(s): {', '.join(missing)}")
+    unknown = sorted(set(raw) - set(required))
+    if unknown:
+        raise TextsError(f"{source}: text(s) the profile does not use: {', '.join(unknown)}")
+    entries: dict[str, dict[str, str | tuple[str, ...]]] = {}
+    for key, kind in required.items():
+        node = raw[key]
+        per_lang: dict[str, str | tuple[str, ...]] = {}
+        for lang in LANGUAGES:
+            value = node.get(lang)
+            where = f"{source}: {key}.{lang}"
+            if value is None or (isinstance(value, str | list) and not value):
+                raise TextsError(f"{where}: text missing for language {lang!r}")
+            if kind == "text":
+                if not isinstance(value, str) or not value.strip():
+                    raise TextsError(f"{where}: expected one text, got {value!r}")
+                per_lang[lang] = " ".join(value.split())
+            else:
+                if not isinstance(value, list) or not all(
+                    isinstance(v, str) and v.strip() for v in value
+                ):
+                    raise TextsError(f"{where}: expected a list of texts, got {value!r}")
+                per_lang[lang] = tuple(" ".join(v.split()) for v in value)
+        nl, en = per_lang["nl"], per_lang["en"]
+        if kind == "list" and len(nl) != len(en):
+            raise TextsError(
+                f"{source}: {key}: nl has {len(nl)} texts, en has {len(en)}: they must match"
+            )
+        nl_names = set().union(*(_placeholders(t) for t in ((nl,) if kind == "text" else nl)))
+        en_names = set().union(*(_placeholders(t) for t in ((en,) if kind == "text" else en)))
+        if nl_names != en_names:
+            raise TextsError(
+                f"{source}: {key}: placeholders differ: "
+                f"nl {sorted(nl_names)}, en {sorted(en_names)}"
+            )
+        entries[key] = per_lang
+    return ProfileTexts(source=source, entries=entries)
+
+
+def load_texts(path: Path | str) -> ProfileTexts:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TextsError(f"{path.name}: not valid YAML: {exc}") from exc
+    return parse_texts(data, source=path.name)
+
+
+@functools.cache
+def profile_texts() -> ProfileTexts:
+    """The shipped texts (``core/texts/profile.yaml``), loaded and validated once."""
+    return load_texts(Path(str(resources.files("verbind.core") / "texts" / "profile.yaml")))
+
+
+# --- explanation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One headed part of an explanation; ``heading`` is None for untitled parts."""
+
+    id: str
+    heading: str | None
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a person reads about their profile, in one language, with the rules that fired."""
+
+    lang: str
+    headline: str
+    crisis: tuple[str, ...]  # empty unless the safety question was answered "yes"
+    feeling: tuple[str, ...]
+    situation: tuple[str, ...]
+    duration: tuple[str, ...]
+    approach: tuple[str, ...]
+    route_title: str
+    route: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    life_events: tuple[str, ...]
+    disclaimer: str
+    help: str  # where to find help for dark thoughts; empty when crisis help is shown
+    rule_ids: tuple[str, ...]
+    titles: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Everything in reading order; crisis help first when it applies."""
+        t = self.titles
+        parts = [
+            Section("crisis", t.get("crisis"), self.crisis),
+            Section("headline", None, (self.headline,)),
+            Section("feeling", t.get("feeling"), self.feeling),
+            Section("situation", t.get("situation"), self.situation),
+            Section("duration", t.get("duration"), self.duration),
+            Section("approach", t.get("approach"), self.approach),
+            Section("route", t.get("route"), (self.route_title, *self.route)),
+            Section("next_steps", t.get("next_steps"), self.next_steps),
+            Section("life_events", t.get("events"), self.life_events),
+            Section("disclaimer", None, (self.disclaimer,)),
+            Section("help", None, (self.help,) if self.help else ()),
+            Section("rules", t.get("rules"), (", ".join(self.rule_ids),)),
+        ]
+        return tuple(s for s in parts if s.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lang": self.lang,
+            "headline": self.headline,
+            "crisis": list(self.crisis),
+            "feeling": list(self.feeling),
+            "situation": list(self.situation),
+            "duration": list(self.duration),
+            "approach": list(self.approach),
+            "route_title": self.route_title,
+            "route": list(self.route),
+            "next_steps": list(self.next_steps),
+            "life_events": list(self.life_events),
+            "disclaimer": self.disclaimer,
+            "help": self.help,
+            "rule_ids": list(self.rule_ids),
+            "sections": [
+                {"id": s.id, "heading": s.heading, "paragraphs": list(s.paragraphs)}
+                for s in self.sections
+            ],
+        }
+
+    def to_text(self) -> str:
+        """Plain text, for a terminal or an e-mail."""
+        blocks = []
+        for s in self.sections:
+            lines = ([s.heading] if s.heading else []) + list(s.paragraphs)
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
+
+def _duration_label(answer: str | None, lang: str) -> str:
+    if answer is None:
+        return ""
+    try:
+        options = registry()["duration"].options_for("duration")
+    except KeyError:  # pragma: no cover - duration.yaml ships with the core
+        return answer
+    for option in options:
+        if option.key == answer:
+            label = option.label.get(lang)
+            return label[:1].lower() + label[1:]
+    return answer
+
+
+def _bullets(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"• {item}" for item in items)
+
+
+def explain(profile: Profile, lang: str = "nl") -> Explanation:
+    """The profile in words (Dutch B1 by default, or English), with the rules that fired."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not supported (supported: {', '.join(LANGUAGES)})")
+    texts = profile_texts()
+    c, i = profile.classification, profile.inputs
+
+    def say(key: str, **values: Any) -> str:
+        return texts.text(key, lang, **values)
+
+    crisis: tuple[str, ...] = ()
+    if c.route == "crisis_help":
+        crisis = (
+            say("crisis.text"),
+            *texts.items("route.crisis_help.steps", lang),
+            say("crisis.after"),
+        )
+
+    feeling: list[str] = []
+    if i.lonely is None:
+        feeling.append(say("feeling.unknown"))
+    else:
+        feeling.append(say("feeling.lonely" if i.lonely else "feeling.not_lonely"))
+        m = profile.loneliness
+        if m is not None and m.value is not None:
+            if m.level_label is not None:
+                feeling.append(
+                    say(
+                        "feeling.score",
+                        value=m.value,
+                        min=m.min,
+                        max=m.max,
+                        level=m.level_label.get(lang),
+                    )
+                )
+            else:
+                feeling.append(say("feeling.score_plain", value=m.value, min=m.min, max=m.max))
+        if i.lonely:
+            if i.severity in ("severely_lonely", "very_severely_lonely"):
+                feeling.append(say("feeling.severe"))
+            if i.emotional and i.social:
+                feeling.append(say("feeling.emotional_and_social"))
+            elif i.emotional:
+                feeling.append(say("feeling.emotional"))
+            elif i.social:
+                feeling.append(say("feeling.social"))
+
+    situation: list[str] = []
+    if i.isolated is None:
+        situation.append(say("situation.unknown"))
+    else:
+        situation.append(say("situation.isolated" if i.isolated else "situation.not_isolated"))
+    if profile.isolation_disagrees:
+        situation.append(say("situation.disagree"))
+    for network in profile.networks:
+        if network.flagged:
+            situation.append(say(f"situation.{network.scale}_limited"))
+
+    duration_rule = next(r for r in c.rule_ids if r.startswith("duration."))
+    duration = (
+        say(
+            f"duration.{_suffix(duration_rule)}",
+            answer=_duration_label(i.duration_answer, lang),
+            months=i.lonely_history_months if i.lonely_history_months is not None else 0,
+        ),
+    )
+
+    approach: list[str] = [say(f"approach.{c.quadrant}")]
+    if c.quadrant == "chosen_solitude":
+        approach += [say("approach.chosen_solitude_health"), say("approach.retest")]
+    if c.quadrant == "not_lonely_isolation_unknown":
+        approach.append(say("approach.retest"))
+    if c.quadrant in LONELY_QUADRANTS:
+        if i.emotional:
+            approach.append(say("approach.emotional"))
+        if i.social:
+            approach.append(say("approach.social"))
+    if c.duration_band in ("transient", "persistent"):
+        approach.append(say(f"approach.{c.duration_band}"))
+    elif c.duration_band == "chronic":
+        approach += [
+            say("approach.chronic"),
+            say("approach.chronic_effects_intro"),
+            *_bullets(texts.items("approach.chronic_effects", lang)),
+            say("approach.chronic_steps_intro"),
+            *_bullets(texts.items("approach.chronic_steps", lang)),
+            say("approach.chronic_then"),
+        ]
+    if i.lonely and profile.self_esteem is not None and profile.self_esteem.flagged:
+        approach.append(say("approach.self_esteem_low"))
+
+    effective = c.effective_route
+    route_rule = next(r for r in c.rule_ids if r.startswith("route."))
+    route: list[str] = [say(f"why.{_suffix(route_rule)}")]
+    if c.course_needs_coach_agreement:
+        route.append(say("why.coach_agreement"))
+    for condition in c.unmet_conditions:
+        if condition in COURSE_CONDITIONS:
+            answer = getattr(i, condition)
+            route.append(say(f"unmet.{condition}.{answer or 'missing'}"))
+        else:
+            route.append(say(f"unmet.{condition}"))
+
+    life_events: tuple[str, ...] = ()
+    if i.life_events:
+        life_events = (
+            say("events.intro"),
+            *(say(f"events.{e}") for e in LIFE_EVENTS if e in i.life_events),
+        )
+
+    return Explanation(
+        lang=lang,
+        headline=say(f"headline.{c.quadrant}"),
+        crisis=crisis,
+        feeling=tuple(feeling),
+        situation=tuple(situation),
+        duration=duration,
+        approach=tuple(approach),
+        route_title=say(f"route.{effective}.title"),
+        route=tuple(route),
+        next_steps=texts.items(f"route.{effective}.steps", lang),
+        life_events=life_events,
+        disclaimer=say("disclaimer"),
+        help="" if crisis else say("help_footer"),
+        rule_ids=c.rule_ids,
+        titles={name: say(f"title.{name}") for name in SECTION_TITLES},
+    )
