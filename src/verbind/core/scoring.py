@@ -137,12 +137,12 @@ def resolve_answer(
         )
 
     if isinstance(value, bool):
-        # A boolean column (Parquet, JSON) can only mean yes/no, and only on a yes/no item.
-        wanted = "yes" if value else "no"
-        for f in candidates:
-            for opt in f.options:
-                if opt.key == wanted:
-                    return opt
+        # A boolean column (Parquet, JSON) means yes/no, and only on a question whose form
+        # codes yes as 1 and no as 0 (so never "ja" on a DJG statement).
+        by_code = instrument.forms[form_id].by_code()
+        yes, no = by_code.get(1), by_code.get(0)
+        if yes is not None and no is not None and (yes.key, no.key) == ("yes", "no"):
+            return yes if value else no
         raise refuse(f"answer {value!r} (true/false) is not valid for this question")
     if not isinstance(value, str | numbers.Real):
         raise refuse(f"answer {value!r} of type {type(value).__name__} is not a valid answer")
