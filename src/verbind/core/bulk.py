@@ -583,7 +583,7 @@ def _plan_column(
     invalid = None
     if bad:
         # NaN is never "bad" (it is missing), so is_in on the real values is exact.
-        invalid = col.is_in(pl.Series(bad, dtype=dtype_old)).fill_null(False)
+        invalid = col.is_in(pl.lit(pl.Series(bad, dtype=dtype_old)).implode()).fill_null(False)
     return _ColumnPlan(item, column, keys, position, invalid, bad, allowed)
 
 
