@@ -1,0 +1,64 @@
+"""Organisations: creating them, deactivating coaches, and the counts an admin sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from verbind.accounts.models import Membership, Organisation, Role, User
+
+
+@transaction.atomic
+def create_organisation(name: str, admin: User) -> Organisation:
+    base = slugify(name) or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    org = Organisation.objects.create(name=name, slug=slug)
+    Membership.objects.create(user=admin, organisation=org, role=Role.ORG_ADMIN)
+    return org
+
+
+@transaction.atomic
+def deactivate_coach(membership: Membership) -> None:
+    """The coach loses access to every participant of this organisation at once."""
+    from verbind.coaching.domain.assignments import end_all_for_coach
+
+    if membership.is_active:
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.save(update_fields=["is_active", "deactivated_at"])
+    end_all_for_coach(membership.user, membership.organisation)
+
+
+@dataclass(frozen=True)
+class OrganisationCounts:
+    active_coaches: int
+    inactive_coaches: int
+    participants_with_coach: int
+    measurements: int
+    open_alerts: int
+
+
+def counts(org: Organisation) -> OrganisationCounts:
+    """Numbers only: an admin never sees who the participants are or what they answered."""
+    from verbind.coaching.models import Alert, CoachAssignment
+    from verbind.screening.models import Measurement
+
+    coach_rows = Membership.objects.filter(organisation=org, role=Role.COACH)
+    participant_ids = CoachAssignment.objects.filter(organisation=org, active=True).values(
+        "participant_id"
+    )
+    return OrganisationCounts(
+        active_coaches=coach_rows.filter(is_active=True).count(),
+        inactive_coaches=coach_rows.filter(is_active=False).count(),
+        participants_with_coach=participant_ids.distinct().count(),
+        measurements=Measurement.objects.filter(participant_id__in=participant_ids).count(),
+        open_alerts=Alert.objects.filter(
+            participant_id__in=participant_ids, resolved_at=None
+        ).count(),
+    )

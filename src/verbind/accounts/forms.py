@@ -1,0 +1,149 @@
+"""Forms for accounts and organisations. Labels and messages in B1 Dutch/English."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from verbind.accounts.models import User, normalise_email
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is not right. Please check them and try again."
+        ),
+        "inactive": _("This account is not active."),
+    }
+
+
+class PasswordFields(forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. A short sentence is easy to remember."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def email_for_validation(self) -> str:
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email_for_validation() or "x@example.invalid")
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class RegisterForm(PasswordFields):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    consent_store = forms.BooleanField(
+        label=_("Yes, I agree that verbind stores this."),
+        required=True,
+        error_messages={
+            "required": _("Without your consent we cannot make an account. Nothing is stored.")
+        },
+    )
+    field_order = ["email", "password1", "password2", "consent_store"]
+
+    def email_for_validation(self) -> str:
+        return self.data.get("email", "")
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this e-mail address. Do you want to log in?")
+            )
+        return email
+
+
+class AcceptInvitationNewAccountForm(PasswordFields):
+    """For a person without an account: choose a password and give consent."""
+
+    consent_store = RegisterForm.base_fields["consent_store"]
+    consent_share = forms.BooleanField(
+        label=_("Yes, my coach may see my answers and results."),
+        required=True,
+        error_messages={
+            "required": _("Your coach can only help you with this if you agree. You may say no.")
+        },
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self._email = email
+        super().__init__(*args, **kwargs)
+
+    def email_for_validation(self) -> str:
+        return self._email
+
+
+class AcceptInvitationForm(forms.Form):
+    """For a logged-in person: only the consent (a coach invitation needs none)."""
+
+    consent_share = AcceptInvitationNewAccountForm.base_fields["consent_share"]
+
+
+class AcceptCoachInvitationNewAccountForm(PasswordFields):
+    name = forms.CharField(label=_("Your name (participants see this)"), max_length=150)
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self._email = email
+        super().__init__(*args, **kwargs)
+
+    def email_for_validation(self) -> str:
+        return self._email
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the person you invite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not right."))
+        return password

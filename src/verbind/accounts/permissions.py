@@ -1,0 +1,186 @@
+"""Every access rule of verbind, in one place.
+
+Views never filter personal data themselves: they call a helper from here, which returns
+an organisation-scoped object or raises. The rules:
+
+* A person sees and manages only their own account, measurements and consent.
+* A coach has an active coach membership of an active organisation. A coach sees a
+  participant only while an active CoachAssignment links them in that organisation, or
+  while an active CoachShare of such an assignment names the coach (a colleague in the
+  same organisation). Withdrawal by the participant ends both at once.
+* Private coach notes are seen only by their author, and only while the author may still
+  see the participant.
+* An organisation admin manages the coaches of their own organisation and sees counts,
+  never a participant's personal data.
+
+Helpers fail closed: an object the person may not see is "not found" (404), so existence
+is not revealed; a page for a role the person lacks is "forbidden" (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from verbind.accounts.models import Membership, Organisation, Role, User
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What the logged-in person is, for menus and checks (one query)."""
+
+    authenticated: bool
+    coach_of: Organisation | None = None
+    admin_of: Organisation | None = None
+
+    @property
+    def is_coach(self) -> bool:
+        return self.coach_of is not None
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.admin_of is not None
+
+
+ANONYMOUS = Roles(authenticated=False)
+
+
+def active_memberships(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user=user, is_active=True, organisation__is_active=True
+    ).select_related("organisation")
+
+
+def roles_of(user) -> Roles:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_verbind_roles", None)
+    if cached is not None:
+        return cached
+    coach_of = admin_of = None
+    for m in active_memberships(user).filter(role__in=[Role.COACH, Role.ORG_ADMIN]):
+        if m.role == Role.COACH:
+            coach_of = m.organisation
+        else:
+            admin_of = m.organisation
+    roles = Roles(authenticated=True, coach_of=coach_of, admin_of=admin_of)
+    user._verbind_roles = roles
+    return roles
+
+
+# --- coach -----------------------------------------------------------------------------
+
+
+def require_coach(request) -> Organisation:
+    """The organisation the logged-in coach works for; 403 for anyone else."""
+    org = roles_of(request.user).coach_of
+    if org is None:
+        raise PermissionDenied("coach only")
+    return org
+
+
+def visible_assignments(coach: User, organisation: Organisation):
+    """Active assignments the coach may see: their own, and those shared with them."""
+    from verbind.coaching.models import CoachAssignment, CoachShare
+
+    shared = CoachShare.objects.filter(assignment=OuterRef("pk"), coach=coach, active=True)
+    return CoachAssignment.objects.filter(
+        Q(coach=coach) | Q(Exists(shared)),
+        active=True,
+        organisation=organisation,
+        participant__is_active=True,
+    )
+
+
+def participants_for_coach(coach: User, organisation: Organisation) -> QuerySet[User]:
+    """Every participant this coach may see in this organisation (their own and shared)."""
+    assignments = visible_assignments(coach, organisation).filter(participant=OuterRef("pk"))
+    return User.objects.filter(Exists(assignments), is_active=True)
+
+
+def get_participant_for_coach_or_404(request, pk: int) -> User:
+    org = require_coach(request)
+    try:
+        return participants_for_coach(request.user, org).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("no such participant for this coach") from None
+
+
+def own_assignment_or_none(coach: User, organisation: Organisation, participant: User):
+    """The active assignment in which ``coach`` is the primary coach (not a share)."""
+    from verbind.coaching.models import CoachAssignment
+
+    return CoachAssignment.objects.filter(
+        participant=participant, coach=coach, organisation=organisation, active=True
+    ).first()
+
+
+def get_own_assignment_or_404(request, participant: User):
+    """Like own_assignment_or_none, for actions only the primary coach may take."""
+    assignment = own_assignment_or_none(request.user, require_coach(request), participant)
+    if assignment is None:
+        raise Http404("not the primary coach of this participant")
+    return assignment
+
+
+def colleagues_of(coach: User, organisation: Organisation) -> QuerySet[User]:
+    """Other active coaches of the same organisation (candidates for sharing)."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=Role.COACH,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .exclude(pk=coach.pk)
+        .distinct()
+    )
+
+
+def get_alert_for_coach_or_404(request, pk: int):
+    from verbind.coaching.models import Alert
+
+    org = require_coach(request)
+    visible = participants_for_coach(request.user, org)
+    try:
+        return Alert.objects.select_related("participant").get(pk=pk, participant__in=visible)
+    except Alert.DoesNotExist:
+        raise Http404("no such alert for this coach") from None
+
+
+# --- organisation admin --------------------------------------------------------------
+
+
+def require_org_admin(request) -> Organisation:
+    org = roles_of(request.user).admin_of
+    if org is None:
+        raise PermissionDenied("organisation admin only")
+    return org
+
+
+def get_coach_membership_for_admin_or_404(request, pk: int) -> Membership:
+    org = require_org_admin(request)
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=pk, organisation=org, role=Role.COACH
+        )
+    except Membership.DoesNotExist:
+        raise Http404("no such coach in this organisation") from None
+
+
+# --- participant (own data) ------------------------------------------------------------
+
+
+def get_own_assignment_for_participant_or_404(request, pk: int):
+    """An active assignment of the logged-in participant (to withdraw a coach's access)."""
+    from verbind.coaching.models import CoachAssignment
+
+    try:
+        return CoachAssignment.objects.select_related("coach", "organisation").get(
+            pk=pk, participant=request.user, active=True
+        )
+    except CoachAssignment.DoesNotExist:
+        raise Http404("no such coach for this participant") from None

@@ -1,0 +1,61 @@
+"""A person's own account: log in, register, invitations, own data, coach access."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from verbind.accounts import forms, views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html",
+            authentication_form=forms.LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="email/password_reset.txt",
+            subject_template_name="email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_sent"),
+            extra_email_context=None,
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password_reset_sent",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("register/", views.register, name="register"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("coach/", views.my_coach, name="my_coach"),
+    path("coach/<int:pk>/withdraw/", views.withdraw_coach, name="withdraw_coach"),
+    path("data/", views.my_data, name="my_data"),
+    path("data/verbind-data.json", views.export_json, name="export_json"),
+    path("data/verbind-measurements.csv", views.export_csv, name="export_csv"),
+    path("delete/", views.delete_account, name="delete_account"),
+]

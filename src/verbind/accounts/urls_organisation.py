@@ -1,0 +1,13 @@
+"""The organisation admin's pages: coaches and counts, never personal data."""
+
+from django.urls import path
+
+from verbind.accounts import views_organisation as views
+
+app_name = "organisation"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("coaches/invite/", views.invite_coach, name="invite_coach"),
+    path("coaches/<int:pk>/deactivate/", views.deactivate_coach, name="deactivate_coach"),
+]

@@ -1,0 +1,256 @@
+"""A person's own pages. Short function views; every access rule lives in permissions.py."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from verbind.accounts import forms, permissions
+from verbind.accounts.domain import consent as consent_domain
+from verbind.accounts.domain import invitations, personal_data, registration
+from verbind.accounts.models import ConsentPurpose, InvitationKind, User
+from verbind.coaching.domain import assignments
+from verbind.coaching.models import CoachAssignment
+from verbind.screening.domain import measurements, pending
+from verbind.screening.models import Measurement
+
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _lang() -> str:
+    return translation.get_language() or "nl"
+
+
+@login_required
+@require_safe
+def home(request):
+    history = list(
+        Measurement.objects.filter(participant=request.user)
+        .order_by("-created_at", "-pk")
+        .only(
+            "pk",
+            "created_at",
+            "battery",
+            "quadrant",
+            "route",
+            "duration_band",
+            "loneliness_score",
+            "loneliness_max",
+            "loneliness_level",
+            "loneliness_instrument",
+            "isolation_score",
+            "isolation_instrument",
+            "isolated",
+            "safety_flag",
+            "profile",
+        )
+    )
+    latest = history[0] if history else None
+    coaches = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
+        "coach"
+    )
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "latest": latest,
+            "history": history,
+            "coaches": list(coaches),
+            "roles": permissions.roles_of(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request):
+    """Create an account after consent; a pending self-test result is saved with it."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    pending_test = pending.from_request(request)
+    form = forms.RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = registration.register_person(
+                form.cleaned_data["email"],
+                form.cleaned_data["password1"],
+                _lang(),
+                consent_to_store=form.cleaned_data["consent_store"],
+            )
+            if pending_test is not None:
+                measurements.save_measurement(
+                    user, pending_test.battery, pending_test.answers, language=pending_test.language
+                )
+        login(request, user, backend=_BACKEND)
+        messages.success(request, _("Your account is ready. Welcome!"))
+        response = redirect("accounts:home")
+        pending.clear_cookie(response)
+        return response
+    return render(
+        request,
+        "accounts/register.html",
+        {
+            "form": form,
+            "pending_test": pending_test,
+            "consent_text": consent_domain.consent_text(ConsentPurpose.STORE_MEASUREMENTS),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept_invitation(request, token: str):
+    try:
+        invitation = invitations.read_token(token)
+    except invitations.InvitationError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"reason": exc.code}, status=410)
+    is_coach_invite = invitation.kind == InvitationKind.COACH
+    user = request.user if request.user.is_authenticated else None
+    existing = User.objects.filter(email=invitation.email).exists()
+
+    if user is not None and user.email != invitation.email:
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"reason": "wrong_email", "invitation": invitation},
+            status=403,
+        )
+    if user is None and existing:
+        # The person has an account: log in first, then come back to this link.
+        messages.info(request, _("You already have an account. Log in to accept the invitation."))
+        return redirect(f"{_login_url()}?next={request.path}")
+
+    if user is not None:
+        form = None if is_coach_invite else forms.AcceptInvitationForm(request.POST or None)
+    elif is_coach_invite:
+        form = forms.AcceptCoachInvitationNewAccountForm(
+            request.POST or None, email=invitation.email
+        )
+    else:
+        form = forms.AcceptInvitationNewAccountForm(request.POST or None, email=invitation.email)
+
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            with transaction.atomic():
+                if user is None and is_coach_invite:
+                    user = registration.register_coach(
+                        invitation.email,
+                        form.cleaned_data["password1"],
+                        _lang(),
+                        name=form.cleaned_data["name"],
+                    )
+                elif user is None:
+                    user = registration.register_person(
+                        invitation.email,
+                        form.cleaned_data["password1"],
+                        _lang(),
+                        consent_to_store=form.cleaned_data["consent_store"],
+                    )
+                invitations.accept_invitation(invitation, user, _lang())
+        except (invitations.InvitationError, registration.RegistrationError) as exc:
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"reason": getattr(exc, "code", "invalid")},
+                status=410,
+            )
+        if not request.user.is_authenticated:
+            login(request, user, backend=_BACKEND)
+        messages.success(request, _("Welcome! The invitation is accepted."))
+        return redirect("coaching:dashboard" if is_coach_invite else "accounts:home")
+
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "is_coach_invite": is_coach_invite,
+            "consent_store_text": consent_domain.consent_text(ConsentPurpose.STORE_MEASUREMENTS),
+            "consent_share_text": consent_domain.consent_text(ConsentPurpose.SHARE_WITH_COACH),
+        },
+    )
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:login")
+
+
+@login_required
+@require_safe
+def my_coach(request):
+    active = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
+        "coach", "organisation"
+    )
+    return render(request, "accounts/my_coach.html", {"assignments": list(active)})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_coach(request, pk: int):
+    assignment = permissions.get_own_assignment_for_participant_or_404(request, pk)
+    if request.method == "POST":
+        assignments.withdraw_access(assignment)
+        messages.success(
+            request,
+            _("%(coach)s can no longer see your results.")
+            % {"coach": assignment.coach.display_name},
+        )
+        return redirect("accounts:my_coach")
+    return render(request, "accounts/withdraw_coach.html", {"assignment": assignment})
+
+
+@login_required
+@require_safe
+def my_data(request):
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "measurement_count": Measurement.objects.filter(participant=request.user).count(),
+            "consents": request.user.consents.all(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def export_json(request):
+    data = personal_data.export_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="verbind-data.json"'
+    return response
+
+
+@login_required
+@require_safe
+def export_csv(request):
+    response = HttpResponse(
+        personal_data.export_measurements_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="verbind-measurements.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request):
+    form = forms.DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        personal_data.delete_account(user)
+        messages.success(request, _("Your account and all your data are deleted."))
+        return redirect("start")
+    return render(request, "accounts/delete_account.html", {"form": form})

@@ -1,0 +1,83 @@
+"""Organisation admin: invite and deactivate coaches; counts only, no personal data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from verbind.accounts import forms, permissions
+from verbind.accounts.domain import invitations, organisations
+from verbind.accounts.models import Invitation, InvitationKind, Membership, Role
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    org = permissions.require_org_admin(request)
+    return _render_dashboard(request, org, forms.InviteForm())
+
+
+def _render_dashboard(request, org, invite_form, status=200):
+    coaches = (
+        Membership.objects.filter(organisation=org, role=Role.COACH)
+        .select_related("user")
+        .annotate(
+            participant_count=Count(
+                "user__assigned_participants",
+                filter=Q(
+                    user__assigned_participants__active=True,
+                    user__assigned_participants__organisation=org,
+                ),
+            )
+        )
+        .order_by("-is_active", "user__name", "user__email")
+    )
+    open_invitations = Invitation.objects.filter(
+        organisation=org, kind=InvitationKind.COACH, accepted_at=None, revoked_at=None
+    ).order_by("-created_at")
+    return render(
+        request,
+        "organisation/dashboard.html",
+        {
+            "organisation": org,
+            "counts": organisations.counts(org),
+            "coaches": coaches,
+            "open_invitations": open_invitations,
+            "invite_form": invite_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def invite_coach(request):
+    org = permissions.require_org_admin(request)
+    form = forms.InviteForm(request.POST)
+    if not form.is_valid():
+        return _render_dashboard(request, org, form, status=400)
+    invitations.invite_coach(
+        request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
+    )
+    messages.success(
+        request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+    )
+    return redirect("organisation:dashboard")
+
+
+@login_required
+@require_POST
+def deactivate_coach(request, pk: int):
+    membership = permissions.get_coach_membership_for_admin_or_404(request, pk)
+    organisations.deactivate_coach(membership)
+    messages.success(
+        request,
+        _("%(coach)s is no longer a coach here. Their participants keep their own data.")
+        % {"coach": membership.user.display_name},
+    )
+    return redirect("organisation:dashboard")

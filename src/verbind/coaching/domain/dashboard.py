@@ -1,0 +1,109 @@
+"""The coach dashboard's rows: one query, however many participants and measurements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from verbind.accounts import permissions
+from verbind.accounts.models import Organisation, User
+from verbind.coaching.models import Alert, CoachAssignment
+from verbind.screening.models import Measurement
+
+_LATEST_FIELDS = (
+    "created_at",
+    "quadrant",
+    "route",
+    "duration_band",
+    "loneliness_score",
+    "loneliness_max",
+    "loneliness_level",
+    "loneliness_instrument",
+    "isolation_score",
+    "isolation_instrument",
+    "isolated",
+)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    participant: User
+    is_own: bool
+    measurement_count: int
+    open_alerts: int
+    latest: dict
+    first_fraction: float | None
+
+    @property
+    def latest_fraction(self) -> float | None:
+        score, top = self.latest.get("loneliness_score"), self.latest.get("loneliness_max")
+        return score / top if score is not None and top else None
+
+    @property
+    def trend(self) -> str | None:
+        """ "better", "worse" or "same" loneliness since the first measurement; None when
+        there is only one measurement. (Scores are compared as a share of their scale.)"""
+        if self.measurement_count < 2 or self.first_fraction is None:
+            return None
+        now = self.latest_fraction
+        if now is None:
+            return None
+        if abs(now - self.first_fraction) < 1e-9:
+            return "same"
+        return "better" if now < self.first_fraction else "worse"
+
+
+def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow]:
+    by_participant = Measurement.objects.filter(participant=OuterRef("pk"))
+    latest = by_participant.order_by("-created_at", "-pk")
+    first = by_participant.order_by("created_at", "pk")
+    annotations = {f"latest_{f}": Subquery(latest.values(f)[:1]) for f in _LATEST_FIELDS}
+    count_sq = (
+        Measurement.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    alerts_sq = (
+        Alert.objects.filter(participant=OuterRef("pk"), resolved_at=None)
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    own = CoachAssignment.objects.filter(
+        participant=OuterRef("pk"), coach=coach, organisation=organisation, active=True
+    )
+    qs = permissions.participants_for_coach(coach, organisation).annotate(
+        **annotations,
+        first_loneliness_score=Subquery(first.values("loneliness_score")[:1]),
+        first_loneliness_max=Subquery(first.values("loneliness_max")[:1]),
+        measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
+        open_alerts=Coalesce(Subquery(alerts_sq, output_field=IntegerField()), 0),
+        is_own=Exists(own),
+    )
+    rows = []
+    for p in qs:
+        fs, fm = p.first_loneliness_score, p.first_loneliness_max
+        rows.append(
+            DashboardRow(
+                participant=p,
+                is_own=p.is_own,
+                measurement_count=p.measurement_count,
+                open_alerts=p.open_alerts,
+                latest={f: getattr(p, f"latest_{f}") for f in _LATEST_FIELDS},
+                first_fraction=fs / fm if fs is not None and fm else None,
+            )
+        )
+    # Flags first, then whoever did a test most recently.
+    rows.sort(
+        key=lambda r: (
+            -r.open_alerts,
+            -(r.latest["created_at"].timestamp() if r.latest["created_at"] else 0),
+            r.participant.pk,
+        )
+    )
+    return rows

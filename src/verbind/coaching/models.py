@@ -1,0 +1,125 @@
+"""Coaching: which coach follows which participant, sharing, private notes and alerts.
+
+Visibility is decided in ``verbind.accounts.permissions`` only: a coach sees a participant
+while an active CoachAssignment links them, or while an active share of such an
+assignment names the coach (both coaches in the same organisation).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from verbind.accounts.models import Organisation
+
+
+class CoachAssignment(models.Model):
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_assignments"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assigned_participants"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coach_assignments"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the participant (or the organisation) ends the coach's access.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # At most one active link between the same two people.
+            models.UniqueConstraint(
+                fields=["participant", "coach"],
+                condition=Q(active=True),
+                name="assignment_one_active_per_pair",
+            )
+        ]
+        indexes = [models.Index(fields=["coach", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaches {self.participant}"
+
+
+class CoachShare(models.Model):
+    """The primary coach lets a colleague of the same organisation follow a participant."""
+
+    assignment = models.ForeignKey(CoachAssignment, on_delete=models.CASCADE, related_name="shares")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_participants"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "coach"],
+                condition=Q(active=True),
+                name="share_one_active_per_coach",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} shared with {self.coach}"
+
+
+class CoachNote(models.Model):
+    """A coach's private note about a participant: only its author ever sees it."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_notes_written"
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_notes_about"
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["author", "participant"])]
+
+    def __str__(self) -> str:
+        return f"note by {self.author_id} about {self.participant_id}"
+
+
+class AlertKind(models.TextChoices):
+    SAFETY = "safety", _("safety question answered yes")
+    WORSENING = "worsening", _("strong worsening")
+
+
+class Alert(models.Model):
+    """Something a coach should look at first: sorted to the top of the dashboard."""
+
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    measurement = models.ForeignKey(
+        "screening.Measurement", on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts_resolved",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "kind"], name="alert_once_per_kind")
+        ]
+        indexes = [models.Index(fields=["participant", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert for {self.participant}"

@@ -1,0 +1,148 @@
+"""A coach's pages. Every lookup goes through verbind.accounts.permissions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from verbind.accounts import forms as account_forms
+from verbind.accounts import permissions
+from verbind.accounts.domain import invitations
+from verbind.coaching import forms
+from verbind.coaching.domain import alerts, assignments, notes
+from verbind.coaching.domain import dashboard as dashboard_domain
+from verbind.coaching.models import Alert, CoachNote, CoachShare
+from verbind.screening.models import Measurement
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    org = permissions.require_coach(request)
+    rows = dashboard_domain.rows_for_coach(request.user, org)
+    return render(request, "coaching/dashboard.html", {"rows": rows, "organisation": org})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invite_participant(request):
+    org = permissions.require_coach(request)
+    form = account_forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitations.invite_participant(
+            request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
+        )
+        messages.success(
+            request,
+            _("The invitation is sent to %(email)s. The link works for %(days)s days.")
+            % {"email": form.cleaned_data["email"], "days": invitations.max_age_seconds() // 86400},
+        )
+        return redirect("coaching:dashboard")
+    return render(
+        request, "coaching/invite.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _participant_context(request, participant, note_form=None, share_form=None):
+    org = permissions.require_coach(request)
+    measurements = list(
+        Measurement.objects.filter(participant=participant).order_by("created_at", "pk")
+    )
+    own_assignment = permissions.own_assignment_or_none(request.user, org, participant)
+    shares = (
+        list(own_assignment.shares.filter(active=True).select_related("coach"))
+        if own_assignment
+        else []
+    )
+    colleagues = permissions.colleagues_of(request.user, org).exclude(
+        pk__in=[s.coach_id for s in shares]
+    )
+    return {
+        "participant": participant,
+        "measurements": measurements,
+        "latest": measurements[-1] if measurements else None,
+        "notes": CoachNote.objects.filter(author=request.user, participant=participant),
+        "alerts": Alert.objects.filter(participant=participant, resolved_at=None).select_related(
+            "measurement"
+        ),
+        "own_assignment": own_assignment,
+        "shares": shares,
+        "note_form": note_form or forms.NoteForm(),
+        "share_form": share_form
+        or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
+    }
+
+
+@login_required
+@require_safe
+def participant(request, pk: int):
+    person = permissions.get_participant_for_coach_or_404(request, pk)
+    return render(request, "coaching/participant.html", _participant_context(request, person))
+
+
+@login_required
+@require_POST
+def add_note(request, pk: int):
+    person = permissions.get_participant_for_coach_or_404(request, pk)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        notes.add_note(request.user, person, form.cleaned_data["text"])
+        messages.success(request, _("Your note is saved. Only you can see it."))
+        return redirect("coaching:participant", pk=person.pk)
+    return render(
+        request,
+        "coaching/participant.html",
+        _participant_context(request, person, note_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def share(request, pk: int):
+    person = permissions.get_participant_for_coach_or_404(request, pk)
+    org = permissions.require_coach(request)
+    assignment = permissions.get_own_assignment_or_404(request, person)
+    form = forms.ShareForm(request.POST, colleagues=permissions.colleagues_of(request.user, org))
+    if form.is_valid():
+        colleague = form.cleaned_data["colleague"]
+        assignments.share_with_colleague(assignment, colleague)
+        messages.success(
+            request,
+            _("%(coach)s can now see this participant too.") % {"coach": colleague.display_name},
+        )
+        return redirect("coaching:participant", pk=person.pk)
+    return render(
+        request,
+        "coaching/participant.html",
+        _participant_context(request, person, share_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def end_share(request, pk: int, share_pk: int):
+    person = permissions.get_participant_for_coach_or_404(request, pk)
+    assignment = permissions.get_own_assignment_or_404(request, person)
+    try:
+        share_obj = assignment.shares.get(pk=share_pk, active=True)
+    except CoachShare.DoesNotExist:
+        raise Http404("no such share") from None
+    assignments.end_share(share_obj)
+    messages.success(request, _("Sharing has stopped."))
+    return redirect("coaching:participant", pk=person.pk)
+
+
+@login_required
+@require_POST
+def resolve_alert(request, pk: int):
+    alert = permissions.get_alert_for_coach_or_404(request, pk)
+    alerts.resolve_alert(alert, request.user)
+    messages.success(request, _("The signal is marked as handled."))
+    return redirect("coaching:participant", pk=alert.participant_id)

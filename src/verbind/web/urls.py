@@ -1,0 +1,21 @@
+"""All URLs. Every pattern here must have a rule in tests/web/test_access_matrix.py."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from verbind.web import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("crisis/", views.crisis_help, name="crisis_help"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("test/", include("verbind.screening.urls")),
+    path("account/", include("verbind.accounts.urls")),
+    path("coach/", include("verbind.coaching.urls")),
+    path("organisation/", include("verbind.accounts.urls_organisation")),
+]
+
+handler403 = "verbind.web.views.forbidden"
+handler404 = "verbind.web.views.not_found"
