@@ -148,12 +148,9 @@ class Interview:
             while i < len(screens):
                 outcome = self._ask(screens[i])
                 if outcome == "back":
-                    if i == 0:
-                        self._say(self.t("first_question"), STYLE_KIND)
-                    else:
-                        i -= 1
-                        # Show the stem again on the way back; it is easy to lose track.
-                        self._last_stem = None
+                    i -= 1
+                    # Show the stem again on the way back; it is easy to lose track.
+                    self._last_stem = None
                 else:
                     i += 1
         except _Stop:
@@ -251,6 +248,9 @@ class Interview:
             if command == "stop":
                 raise _Stop
             if command == "back":
+                if screen.number == 1:
+                    self._say(self.t("first_question"), STYLE_KIND)
+                    continue
                 return "back"
             if command == "help":
                 self._say(self.t("help"), STYLE_QUIET)
@@ -275,7 +275,9 @@ class Interview:
                     continue
             self.answers[column] = chosen.key
             if SAFETY_FLAG in self.battery.flags_raised(column, chosen.key):
-                self._crisis(during_test=True)
+                show_crisis(self.console, self.t)
+                if screen.number < len(self.battery.screens):
+                    self._say(self.t("crisis_continue"), STYLE_QUIET)
             return "next"
 
     @staticmethod
@@ -317,6 +319,9 @@ class Interview:
             if command == "stop":
                 raise _Stop
             if command == "back":
+                if screen.number == 1:
+                    self._say(self.t("first_question"), STYLE_KIND)
+                    continue
                 return "back"
             if command == "help":
                 self._say(self.t("help"), STYLE_QUIET)
@@ -360,11 +365,6 @@ class Interview:
         return chosen
 
     # -- endings
-
-    def _crisis(self, during_test: bool) -> None:
-        show_crisis(self.console, self.t)
-        if during_test:
-            self._say(self.t("crisis_continue"), STYLE_QUIET)
 
     def _stopped(self) -> None:
         self.console.print()
@@ -458,40 +458,48 @@ def evaluate(battery: Battery, answers: Mapping[str, Any], lang: str) -> Outcome
 
 
 def render_outcome(console: Console, t: Texts, outcome: Outcome) -> None:
+    """Crisis help first (when it applies), then the profile in words, then the scores."""
     if outcome.crisis:
         show_crisis(console, t)
-    parts: list[Any] = [RichText(t("not_a_diagnosis"), style="italic")]
-    parts.extend(_explanation_parts(outcome.explanation, t))
-    parts.append(RichText(""))
-    parts.append(_scores_table(outcome, t))
+    parts: list[Any] = []
+    table_shown = False
+    for section in outcome.explanation.sections:
+        # Crisis help is already shown above, in full, in its own panel.
+        if section.id == "crisis":
+            continue
+        # The scores come after the advice, before the closing words.
+        if section.id in ("disclaimer", "help", "rules") and not table_shown:
+            parts += [RichText(""), _scores_table(outcome, t)]
+            table_shown = True
+        if parts:
+            parts.append(RichText(""))
+        if section.id == "headline":
+            parts.append(RichText(section.text, style=f"bold {STYLE_ACCENT}"))
+        elif section.id == "rules":
+            parts.append(RichText(f"{section.heading}: {section.text}", style=STYLE_QUIET))
+        elif section.id == "route" and section.paragraphs:
+            title, *rest = section.paragraphs
+            if section.heading:
+                parts.append(RichText(section.heading, style="bold"))
+            parts.append(RichText(title, style=f"bold {STYLE_ACCENT}"))
+            parts.extend(RichText(p) for p in rest)
+        else:
+            if section.heading:
+                parts.append(RichText(section.heading, style="bold"))
+            parts.extend(RichText(p) for p in section.paragraphs)
+    if not table_shown:
+        parts += [RichText(""), _scores_table(outcome, t)]
     console.print()
     console.print(
         Panel(
             Group(*parts),
             title=RichText(t("result_title"), style="bold"),
+            subtitle=RichText(t("not_a_diagnosis"), style="italic"),
             border_style=STYLE_ACCENT,
             padding=(1, 2),
         )
     )
     console.print(RichText(t("thanks"), style=STYLE_QUIET))
-
-
-def _explanation_parts(explanation: Any, t: Texts) -> list[Any]:
-    """The profile's explanation, as headed paragraphs (filled in from the profile module)."""
-    parts: list[Any] = []
-    for heading, text in _explanation_sections(explanation, t):
-        parts.append(RichText(""))
-        if heading:
-            parts.append(RichText(heading, style=f"bold {STYLE_ACCENT}"))
-        parts.append(RichText(text))
-    return parts
-
-
-def _explanation_sections(explanation: Any, t: Texts) -> list[tuple[str | None, str]]:
-    sections = getattr(explanation, "sections", None)
-    if sections:
-        return [(getattr(s, "heading", None), getattr(s, "text", str(s))) for s in sections]
-    return [(None, str(explanation))]
 
 
 def _scores_table(outcome: Outcome, t: Texts) -> Table:
@@ -649,7 +657,7 @@ def _report_bad(
 ) -> None:
     err = Console(stderr=True, highlight=False)
     for line in lines:
-        err.print(RichText(line))
+        err.print(RichText(line), soft_wrap=True)
     if as_json:
         _write_json(out, {"errors": problems})
 

@@ -451,7 +451,8 @@ def _parse_step(r: _Reader, spec: Any, instruments: Mapping[str, Instrument], pa
         if str(item_id) not in step_ids:
             raise r.fail(
                 f"{path}.labels.{item_id}",
-                f"item {item_id!r} is not asked in this step; items: {', '.join(i.id for i in items)}",
+                f"item {item_id!r} is not asked in this step; items: "
+                f"{', '.join(i.id for i in items)}",
             )
         labels[str(item_id)] = r.text(label, f"{path}.labels.{item_id}")
 
