@@ -856,8 +856,13 @@ def build_profile(
     living_alone = context_answers.get("living_alone")
     inputs = ProfileInputs(
         lonely=lonely,
+        # Severity is a band of the DJG scales; UCLA-3 has only a cut-off, no severity.
         severity=(
-            loneliness.level if loneliness is not None and loneliness.level in SEVERITIES else None
+            loneliness.level
+            if loneliness is not None
+            and get_instrument(loneliness.instrument).scales["total"].bands
+            and loneliness.level in SEVERITIES
+            else None
         ),
         emotional=emotional.flagged if emotional is not None else None,
         social=social.flagged if social is not None else None,
