@@ -396,7 +396,8 @@ def test_full_test_asks_the_life_events_as_one_question():
     group_at = next(s.number for s in full.screens if s.is_group) - 1
     assert keys[group_at] == "1 4"
     # Unclear choices first: a number out of range, then "none" together with a number.
-    keys[group_at : group_at + 1] = ["7", "0 2", "1 en 4"]
+    # Then back from the next question: the group shows what was chosen, Enter keeps it.
+    keys[group_at : group_at + 2] = ["7", "0 2", "1 en 4", "t", "", keys[group_at + 1]]
     result = run(["--full", "--json"], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.stderr
     chrome = flat(result.stderr)
@@ -404,6 +405,7 @@ def test_full_test_asks_the_life_events_as_one_question():
     assert "Ik ben verhuisd." in chrome
     assert "Typ nummers van 1 tot 6, of 0 als niets past." in chrome
     assert "Kies 0 (geen) of kies nummers, niet allebei." in chrome
+    assert "U koos eerder: 1, 4." in chrome
     data = json.loads(result.stdout)
     assert data["answers"] == answers
     assert data["profile"]["inputs"]["life_events"] == ["breakup", "moving"]

@@ -96,6 +96,22 @@ def test_questions_come_in_order_with_options_in_the_language():
     assert lsns.options[0].key == "none" and lsns.options[0].code == 0
 
 
+def test_a_screen_gives_what_a_page_needs():
+    # The web self-test renders screens: question text, stem, options in the language.
+    short = get_battery("short")
+    first, duration = short.screens[0], short.screens[12]
+    djg6 = registry()["djg6"]
+    assert first.stem("nl") == djg6.stem.nl
+    assert first.text("en") == djg6.item("1").text.en
+    assert [c.label for c in first.options("nl")][:2] == ["ja!", "ja"]
+    assert duration.columns == ("duration",)
+    assert duration.stem("nl") is None
+    assert [c.key for c in duration.options("en")] == [
+        "not_lonely", "lt_6_months", "6_to_12_months", "1_to_2_years", "gt_2_years",
+    ]  # fmt: skip
+    assert short.title.get("en") and short.intro.get("nl")
+
+
 def test_unknown_battery_names_the_known_ones():
     with pytest.raises(KeyError, match="full, short"):
         get_battery("medium")
