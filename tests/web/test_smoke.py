@@ -31,6 +31,8 @@ def test_page_renders_with_crisis_help(client_for, role, url_name):
 
 
 def test_coach_sees_own_participant_page(client_for, people):
-    response = client_for("coach").get(reverse("coaching:participant", args=[people.participant.pk]))
+    response = client_for("coach").get(
+        reverse("coaching:participant", args=[people.participant.pk])
+    )
     assert response.status_code == 200
-    assert "Secret note" in response.content.decode()
+    assert "Secret note about Pietje" in response.content.decode()

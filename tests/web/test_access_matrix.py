@@ -1,0 +1,211 @@
+"""The access-control matrix, generated from the URL configuration.
+
+Every URL pattern the project serves is collected from ``get_resolver()``. Each must have a
+rule in RULES with the expected outcome for EVERY role in conftest.ROLES, so a new URL
+without a rule fails ``test_every_url_pattern_has_a_rule`` (and its own matrix cases).
+Outcomes:
+
+* ``ok``         200
+* ``redirect``   302 to somewhere other than the login page (a POST that did its work)
+* ``login``      302 to the login page (anonymous)
+* ``forbidden``  403 (a page for a role the person lacks)
+* ``not_found``  404 (an object the person may not see: existence is not revealed)
+* ``gone``       410 (an invitation link that cannot be used)
+
+Zero leaks: whatever the outcome, a person who may not see the participant never gets a
+response containing the participant's name, e-mail address or the coach's private note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from web_base import ROLES, People
+
+from verbind.accounts.domain import invitations
+from verbind.accounts.models import Membership, Role
+from verbind.coaching.models import CoachShare
+
+
+def collect_url_names() -> list[str]:
+    """Every named pattern of the project, as 'namespace:name'. An unnamed one fails."""
+    names: list[str] = []
+
+    def walk(patterns, prefix: str, route: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                walk(p.url_patterns, ns, route + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                if not p.name:
+                    names.append(f"<unnamed {route}{p.pattern}>")
+                else:
+                    names.append(prefix + p.name)
+
+    walk(get_resolver().url_patterns, "", "/")
+    return names
+
+
+ALL = dict.fromkeys(ROLES, "ok")
+
+
+def outcomes(default: str, **per_role: str) -> dict[str, str]:
+    out = dict.fromkeys(ROLES, default)
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    out.update(per_role)
+    return out
+
+
+# Who may see the participant's personal data at all.
+MAY_SEE_PARTICIPANT = {"participant", "coach"}
+
+
+@dataclass
+class Rule:
+    expect: dict[str, str]
+    method: str = "get"
+    kwargs: Callable[[People], dict[str, Any]] = lambda p: {}
+    data: Callable[[People], dict[str, Any]] = lambda p: {}
+    # Extra roles that may see the participant on this URL (e.g. a colleague it is shared with).
+    may_see: set[str] = field(default_factory=set)
+
+
+OWN_PAGE = outcomes("ok", anonymous="login")
+ANON_ONLY = outcomes("redirect", anonymous="ok")
+COACH_PAGE = outcomes(
+    "ok", anonymous="login", participant="forbidden", other_participant="forbidden",
+    org_admin="forbidden",
+)  # fmt: skip
+PARTICIPANT_OF_COACH = outcomes(
+    "not_found", anonymous="login", participant="forbidden", other_participant="forbidden",
+    org_admin="forbidden", coach="ok",
+)  # fmt: skip
+COACH_ACTION = {**PARTICIPANT_OF_COACH, "coach": "redirect"}
+ADMIN_PAGE = outcomes("forbidden", anonymous="login", org_admin="ok")
+ADMIN_ACTION = outcomes("forbidden", anonymous="login", org_admin="redirect")
+
+
+def _invitation_token(p: People) -> dict[str, str]:
+    inv = invitations.invite_participant(p.coach, p.org, "new.person@example.org", "nl")
+    return {"token": invitations.make_token(inv)}
+
+
+def _share_kwargs(p: People) -> dict[str, int]:
+    share = CoachShare.objects.create(assignment=p.assignment, coach=p.other_coach)
+    return {"pk": p.participant.pk, "share_pk": share.pk}
+
+
+def _coach_membership(p: People) -> dict[str, int]:
+    return {"pk": Membership.objects.get(user=p.coach, role=Role.COACH).pk}
+
+
+RULES: dict[str, Rule] = {
+    "start": Rule(ALL),
+    "crisis_help": Rule(ALL),
+    "privacy": Rule(ALL),
+    "healthz": Rule(ALL),
+    "set_language": Rule(
+        dict.fromkeys(ROLES, "redirect"), "post", data=lambda p: {"language": "en", "next": "/"}
+    ),
+    # accounts: a person's own pages
+    "accounts:home": Rule(OWN_PAGE),
+    "accounts:login": Rule(ANON_ONLY),
+    "accounts:logout": Rule(dict.fromkeys(ROLES, "redirect"), "post"),
+    "accounts:password_reset": Rule(ALL),
+    "accounts:password_reset_sent": Rule(ALL),
+    "accounts:password_reset_confirm": Rule(
+        ALL, kwargs=lambda p: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "accounts:password_reset_complete": Rule(ALL),
+    "accounts:register": Rule(ANON_ONLY),
+    # The invitation is for new.person@example.org: anyone logged in is someone else.
+    "accounts:accept_invitation": Rule(
+        outcomes("forbidden", anonymous="ok"), kwargs=_invitation_token
+    ),
+    "accounts:my_coach": Rule(OWN_PAGE),
+    "accounts:withdraw_coach": Rule(
+        outcomes("not_found", anonymous="login", participant="ok"),
+        kwargs=lambda p: {"pk": p.assignment.pk},
+    ),
+    "accounts:my_data": Rule(OWN_PAGE),
+    "accounts:export_json": Rule(OWN_PAGE),
+    "accounts:export_csv": Rule(OWN_PAGE),
+    "accounts:delete_account": Rule(OWN_PAGE),
+    # coaching
+    "coaching:dashboard": Rule(COACH_PAGE),
+    "coaching:invite": Rule(COACH_PAGE),
+    "coaching:participant": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
+    "coaching:add_note": Rule(
+        COACH_ACTION,
+        "post",
+        kwargs=lambda p: {"pk": p.participant.pk},
+        data=lambda p: {"text": "another note"},
+    ),
+    "coaching:share": Rule(
+        COACH_ACTION,
+        "post",
+        kwargs=lambda p: {"pk": p.participant.pk},
+        data=lambda p: {"colleague": p.other_coach.pk},
+    ),
+    # Shared with other_coach: they may see the participant, but only the primary coach
+    # may end the share.
+    "coaching:end_share": Rule(
+        {**COACH_ACTION, "other_coach": "not_found"},
+        "post",
+        kwargs=_share_kwargs,
+        may_see={"other_coach"},
+    ),
+    "coaching:resolve_alert": Rule(COACH_ACTION, "post", kwargs=lambda p: {"pk": p.alert.pk}),
+    # organisation admin
+    "organisation:dashboard": Rule(ADMIN_PAGE),
+    "organisation:invite_coach": Rule(
+        ADMIN_ACTION, "post", data=lambda p: {"email": "new.coach@example.org"}
+    ),
+    "organisation:deactivate_coach": Rule(ADMIN_ACTION, "post", kwargs=_coach_membership),
+}
+
+
+def test_every_url_pattern_has_a_rule():
+    names = collect_url_names()
+    missing = [n for n in names if n not in RULES]
+    assert not missing, f"URL patterns without an access rule in {__file__}: {missing}"
+    stale = [n for n in RULES if n not in names]
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+def test_every_rule_names_every_role():
+    for name, rule in RULES.items():
+        assert set(rule.expect) == set(ROLES), name
+
+
+def _outcome(response) -> str:
+    code = response.status_code
+    if code == 302:
+        login = reverse(settings.LOGIN_URL)
+        return "login" if response["Location"].startswith(login) else "redirect"
+    return {200: "ok", 403: "forbidden", 404: "not_found", 410: "gone", 405: "not_allowed"}.get(
+        code, str(code)
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", collect_url_names())
+def test_access(url_name, role, people, client_for):
+    rule = RULES.get(url_name)
+    assert rule is not None, f"{url_name} has no access rule: add one to RULES"
+    url = reverse(url_name, kwargs=rule.kwargs(people))
+    client = client_for(role)
+    response = getattr(client, rule.method)(url, rule.data(people))
+    assert _outcome(response) == rule.expect[role], (
+        f"{role} {rule.method.upper()} {url}: got {response.status_code}"
+    )
+    if role not in MAY_SEE_PARTICIPANT | rule.may_see:
+        body = response.content.decode(errors="replace")
+        for secret in (people.participant.email, people.participant.name, people.note.text):
+            assert secret not in body, f"{role} sees {secret!r} on {url}"
