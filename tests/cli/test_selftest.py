@@ -411,12 +411,28 @@ def test_full_test_asks_the_life_events_as_one_question():
     assert data["profile"]["inputs"]["life_events"] == ["breakup", "moving"]
 
 
-def test_cli_texts_exist_in_both_languages():
+def test_cli_texts_exist_in_both_languages_for_every_key_the_code_uses():
     texts, commands = load_cli_texts()
     for key, by_lang in texts.items():
         assert by_lang["nl"] and by_lang["en"], key
     assert "t" in commands["back"] and "b" in commands["back"]
     assert "s" in commands["stop"]
+    cli = SRC / "verbind" / "cli"
+    code = (cli / "selftest.py").read_text() + (cli / "catalogue.py").read_text()
+    used = set(re.findall(r"\bt\(\s*\"(\w+)\"", code))
+    used |= set(re.findall(r"self\.t\(\s*\"(\w+)\"", code))
+    assert len(used) > 40
+    assert used - set(texts) == set()
+
+
+@pytest.mark.parametrize("battery_id", ["short", "full"])
+def test_no_answer_can_be_mistaken_for_a_command(battery_id):
+    # Typing "t" means "back": no answer option of any question may be spelled "t".
+    _, commands = load_cli_texts()
+    words = set(commands["back"]) | set(commands["stop"]) | set(commands["help"])
+    for question in get_battery(battery_id).questions("nl"):
+        for opt in question.instrument.options_for(question.item.id):
+            assert not words & {opt.key, *opt.accepted_labels()}, (question.column, opt.key)
 
 
 # --- end to end in a real terminal ---------------------------------------------------------
