@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import yaml
 
@@ -846,27 +847,26 @@ def _collect_errors(
     plans: Mapping[str, Mapping[str, _ColumnPlan]],
 ) -> pl.DataFrame:
     """One row per problem: an answer that cannot be interpreted, or too many missing."""
-    row = (pl.int_range(pl.len(), dtype=pl.Int64) + ROW_BASE).alias("row")
+    # Filter first, then build the report columns: only problem rows pay for strings.
+    lazy = scored.lazy().with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + ROW_BASE).alias("\0row")
+    )
     parts: list[pl.LazyFrame] = []
-    lazy = scored.lazy()
     for ic in found:
         inst = ic.instrument
         for item_id, plan in plans[inst.id].items():
             if plan.invalid is None:
                 continue
             parts.append(
-                lazy.select(
-                    row,
+                lazy.filter(pl.col(_tmp("bad", inst.id, item_id))).select(
+                    pl.col("\0row").alias("row"),
                     pl.lit(inst.id).alias("instrument"),
                     pl.lit(plan.column).alias("column"),
                     pl.lit(inst.column(item_id)).alias("item"),
                     pl.col(plan.column).cast(pl.String).alias("value"),
                     pl.lit(INVALID_ANSWER).alias("problem"),
                     pl.lit(plan.allowed).alias("allowed"),
-                    pl.col(_tmp("bad", inst.id, item_id)).alias("\0keep"),
                 )
-                .filter(pl.col("\0keep"))
-                .drop("\0keep")
             )
         primary = inst.primary_scale
         if primary is None:
@@ -879,9 +879,10 @@ def _collect_errors(
             for i in primary.items
         ]
         n_missing = pl.col(_tmp("missing", inst.id))
+        too_many = (n_missing > primary.max_missing) & ~pl.col(_tmp("inst_bad", inst.id))
         parts.append(
-            lazy.select(
-                row,
+            lazy.filter(too_many).select(
+                pl.col("\0row").alias("row"),
                 pl.lit(inst.id).alias("instrument"),
                 pl.concat_str(missing_names, separator=", ", ignore_nulls=True).alias("column"),
                 pl.lit(None, pl.String).alias("item"),
@@ -895,12 +896,7 @@ def _collect_errors(
                 pl.lit(
                     f"at most {primary.max_missing} unanswered for {inst.short_title} {primary.id}"
                 ).alias("allowed"),
-                ((n_missing > primary.max_missing) & ~pl.col(_tmp("inst_bad", inst.id))).alias(
-                    "\0keep"
-                ),
             )
-            .filter(pl.col("\0keep"))
-            .drop("\0keep")
         )
     if not parts:
         return pl.DataFrame(schema=ERROR_SCHEMA)
@@ -911,9 +907,6 @@ def _collect_errors(
 
 # --- profile: the one decision function, once per distinct combination ------------------
 
-# Which loneliness scale speaks for a row when a file holds several (the longest first).
-_LONELINESS_PREFERENCE = ("djg11", "djg6", "ucla3")
-_LIFE_EVENT_PREFIX = "event_"
 PROFILE_COLUMNS = ("isolated", "duration_band", "profile", "route", "underlying_route")
 
 
@@ -922,7 +915,7 @@ class _Component:
     """One input of the profile as a small integer per row (0 = unknown)."""
 
     name: str  # "djg11.total.cutoff", "djg11.level", "duration.duration", ...
-    expr: pl.Expr  # UInt32, 0 = null, 1.. = index + 1 into ``values``
+    expr: pl.Expr  # 0 = null, 1.. = index + 1 into ``values``
     values: tuple[Any, ...]
 
 
@@ -959,109 +952,122 @@ def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
                 item = inst.item(item_id)
                 if item.key is not None:
                     continue
-                keys = _item_option_keys(inst, item)
                 opt = pl.col(_tmp("opt", inst.id, item_id))
                 comps.append(
                     _Component(
                         f"{inst.id}.{item_id}",
                         (opt.to_physical().cast(pl.UInt32) + 1).fill_null(0),
-                        keys,
+                        _item_option_keys(inst, item),
                     )
                 )
     return comps
 
 
-def _profile_inputs(facts: Mapping[str, Any], isolation_combine: str = "either"):
-    """ProfileInputs from one combination of per-instrument verdicts (None = unknown)."""
-    from verbind.core import profile
+class _InputsBuilder:
+    """ProfileInputs from one combination of per-instrument verdicts.
 
-    lonely = severity = emotional = social = None
-    present = {name.split(".")[0] for name in facts}
-    order = [i for i in _LONELINESS_PREFERENCE if i in present] + sorted(
-        i for i in present if i not in _LONELINESS_PREFERENCE
-    )
-    for inst_id in order:
-        value = facts.get(f"{inst_id}.total.cutoff")
-        inst = registry()[inst_id]
-        if inst.measures != "loneliness" or value is None:
-            continue
-        lonely = value
-        level = facts.get(f"{inst_id}.level")
-        severity = level if level in profile.SEVERITIES else None
-        emotional = facts.get(f"{inst_id}.emotional.cutoff")
-        social = facts.get(f"{inst_id}.social.cutoff")
-        break
-    verdicts = {
-        inst_id: facts.get(f"{inst_id}.total.cutoff")
-        for inst_id in sorted(present)
-        if registry()[inst_id].measures == "isolation"
-    }
-    answered = [v for v in verdicts.values() if v is not None]
-    isolated = None
-    if answered:
-        # "either": isolated when one answered instrument says so; "both": when all do.
-        isolated = any(answered) if isolation_combine == "either" else all(answered)
-    context = {k.split(".", 1)[1]: v for k, v in facts.items() if k.startswith("context.")}
-    living_alone = context.get("living_alone")
-    return profile.ProfileInputs(
-        lonely=lonely,
-        severity=severity,
-        emotional=emotional,
-        social=social,
-        isolated=isolated,
-        isolation_sources=tuple(k for k, v in verdicts.items() if v),
-        duration_answer=facts.get("duration.duration"),
-        wish_to_change=context.get("wish_to_change"),
-        open_to_learning=context.get("open_to_learning"),
-        literacy=context.get("literacy"),
-        safety=context.get("safety"),
-        living_alone=None if living_alone is None else living_alone == "yes",
-        life_events=tuple(
-            k[len(_LIFE_EVENT_PREFIX) :]
-            for k, v in context.items()
-            if k.startswith(_LIFE_EVENT_PREFIX) and v == "yes"
-        ),
-    )
+    Follows :func:`verbind.core.profile.build_profile` and uses its constants
+    (LONELINESS_PREFERENCE, ISOLATION_INSTRUMENTS, LIFE_EVENT_PREFIX); a test checks that
+    bulk and build_profile agree row by row.
+    """
+
+    def __init__(self, comps: Sequence[_Component]):
+        from verbind.core import profile
+
+        self.profile = profile
+        at = {c.name: n for n, c in enumerate(comps)}
+        self.loneliness = [
+            (
+                at[f"{i}.total.cutoff"],
+                at.get(f"{i}.level"),
+                at.get(f"{i}.emotional.cutoff"),
+                at.get(f"{i}.social.cutoff"),
+            )
+            for i in profile.LONELINESS_PREFERENCE
+            if f"{i}.total.cutoff" in at
+        ]
+        self.isolation = [
+            (i, at[f"{i}.total.cutoff"])
+            for i in profile.ISOLATION_INSTRUMENTS
+            if f"{i}.total.cutoff" in at
+        ]
+        self.duration = at.get("duration.duration")
+        self.context = {
+            name.split(".", 1)[1]: n for name, n in at.items() if name.startswith("context.")
+        }
+        prefix = profile.LIFE_EVENT_PREFIX
+        self.events = [
+            (k[len(prefix) :], n) for k, n in self.context.items() if k.startswith(prefix)
+        ]
+
+    def __call__(self, v: Sequence[Any], isolation_combine: str):
+        def get(index: int | None) -> Any:
+            return None if index is None else v[index]
+
+        lonely = severity = emotional = social = None
+        for total, level, emo, soc in self.loneliness:
+            if v[total] is None:
+                continue  # the first scale that could be computed decides
+            lonely, emotional, social = v[total], get(emo), get(soc)
+            severity = get(level) if get(level) in self.profile.SEVERITIES else None
+            break
+        verdicts = [(i, v[n]) for i, n in self.isolation if v[n] is not None]
+        isolated = None
+        if verdicts:
+            flags = [f for _, f in verdicts]
+            isolated = any(flags) if isolation_combine == "either" else all(flags)
+        ctx = {k: v[n] for k, n in self.context.items()}
+        living_alone = ctx.get("living_alone")
+        return self.profile.ProfileInputs(
+            lonely=lonely,
+            severity=severity,
+            emotional=emotional,
+            social=social,
+            isolated=isolated,
+            isolation_sources=tuple(i for i, f in verdicts if f),
+            duration_answer=get(self.duration),
+            wish_to_change=ctx.get("wish_to_change"),
+            open_to_learning=ctx.get("open_to_learning"),
+            literacy=ctx.get("literacy"),
+            safety=ctx.get("safety"),
+            living_alone=None if living_alone is None else living_alone == "yes",
+            life_events=tuple(e for e, n in self.events if v[n] == "yes"),
+        )
 
 
 def _add_profile(
     scored: pl.DataFrame, found: Sequence[InstrumentColumns], settings: Mapping[str, Any]
 ) -> tuple[pl.DataFrame, list[str], list[str]]:
     """Add isolated / duration_band / profile / route by calling classify per combination."""
+    from verbind.core import profile
+    from verbind.core.settings import resolve_settings
+
     measures = {ic.instrument.measures for ic in found}
     if not measures & {"loneliness", "isolation", "duration"}:
         return scored, [], []
-    try:
-        from verbind.core import profile
-    except ImportError:  # pragma: no cover - the profile module is part of the core
-        return scored, [], ["profile rules not available: no profile columns added"]
 
     comps = _profile_components(found)
     # Mixed-radix code of all components: one integer per row, so the distinct
     # combinations are one cheap unique() on a single column.
-    radix = 1
-    terms: list[pl.Expr] = []
-    radices: list[int] = []
-    for comp in comps:
-        radices.append(radix)
-        terms.append(comp.expr.cast(pl.Int64) * radix if radix > 1 else comp.expr.cast(pl.Int64))
-        radix *= len(comp.values) + 1
+    sizes = np.array([len(c.values) + 1 for c in comps], dtype=np.int64)
+    radices = np.concatenate([[1], np.cumprod(sizes)[:-1]]).astype(np.int64)
+    space = int(np.prod(sizes)) if comps else 1
     key_name = _tmp("profile_key")
-    if terms:
-        with_key = scored.with_columns(pl.sum_horizontal(terms).alias(key_name))
-    else:
-        with_key = scored.with_columns(pl.lit(0, pl.Int64).alias(key_name))
-    distinct = with_key.get_column(key_name).unique().sort().to_list()
+    terms = [c.expr.cast(pl.Int64) * int(r) for c, r in zip(comps, radices, strict=True)]
+    key_expr = pl.sum_horizontal(terms) if terms else pl.lit(0, pl.Int64)
+    with_key = scored.with_columns(key_expr.alias(key_name))
+    distinct = with_key.get_column(key_name).unique().sort().to_numpy()
+    digits = (distinct[:, None] // radices[None, :]) % sizes[None, :] if comps else None
 
-    quadrants, bands, routes = profile.QUADRANTS, profile.DURATION_BANDS, profile.ROUTES
+    build = _InputsBuilder(comps)
+    combine = settings.get("isolation_combine", "either")
+    # classify() resolves its settings on every call; None takes its cached defaults.
+    classify_settings = None if dict(settings) == resolve_settings() else settings
+    lookups = [(None, *c.values) for c in comps]
     out: dict[str, list[Any]] = {c: [] for c in PROFILE_COLUMNS}
-    for key in distinct:
-        facts: dict[str, Any] = {}
-        for comp, base in zip(comps, radices, strict=True):
-            digit = (key // base) % (len(comp.values) + 1)
-            facts[comp.name] = comp.values[digit - 1] if digit else None
-        inputs = _profile_inputs(facts, settings.get("isolation_combine", "either"))
-        decision = profile.classify(inputs, settings)
+    for row in digits.tolist() if digits is not None else [[]] * len(distinct):
+        inputs = build([lookups[j][d] for j, d in enumerate(row)], combine)
+        decision = profile.classify(inputs, classify_settings)
         out["isolated"].append(inputs.isolated)
         out["duration_band"].append(decision.duration_band)
         out["profile"].append(decision.quadrant)
@@ -1070,19 +1076,20 @@ def _add_profile(
 
     dtypes = {
         "isolated": pl.Boolean,
-        "duration_band": pl.Enum(list(bands)),
-        "profile": pl.Enum(list(quadrants)),
-        "route": pl.Enum(list(routes)),
-        "underlying_route": pl.Enum(list(routes)),
+        "duration_band": pl.Enum(list(profile.DURATION_BANDS)),
+        "profile": pl.Enum(list(profile.QUADRANTS)),
+        "route": pl.Enum(list(profile.ROUTES)),
+        "underlying_route": pl.Enum(list(profile.ROUTES)),
     }
     key = pl.col(key_name)
-    if radix <= 1 << 20:
-        # Dense table indexed by the key: a gather, no hashing.
+    if space <= 1 << 20:
+        # A dense table indexed by the key: a gather, no hashing.
+        index = distinct.tolist()
         exprs = []
         for name in PROFILE_COLUMNS:
-            table: list[Any] = [None] * radix
-            for k, v in zip(distinct, out[name], strict=True):
-                table[k] = v
+            table: list[Any] = [None] * space
+            for k, value in zip(index, out[name], strict=True):
+                table[k] = value
             exprs.append(pl.lit(pl.Series(table, dtype=dtypes[name])).gather(key).alias(name))
     else:
         keys = pl.Series(distinct, dtype=pl.Int64)
