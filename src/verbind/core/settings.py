@@ -19,6 +19,7 @@ Pure Python: no Django imports.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -160,6 +161,12 @@ PROFILE_SETTINGS: tuple[SettingSpec, ...] = (
 
 def setting_specs() -> dict[str, SettingSpec]:
     """Every setting by name: instrument cut-offs from the registry, then the profile's."""
+    return dict(_setting_specs())
+
+
+@functools.cache
+def _setting_specs() -> dict[str, SettingSpec]:
+    # Cached like the registry it reads: bulk scoring resolves settings per combination.
     specs: dict[str, SettingSpec] = {}
     for inst in registry().values():
         for scale in inst.scales.values():
@@ -225,7 +232,7 @@ def resolve_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, An
     name) or a value of the wrong type or outside the allowed range. Passing an already
     resolved dict returns an equal dict, so callers may resolve more than once.
     """
-    specs = setting_specs()
+    specs = _setting_specs()
     values = {name: spec.default for name, spec in specs.items()}
     if overrides is None:
         return values
