@@ -16,8 +16,18 @@ $(STAMP): pyproject.toml requirements.txt
 
 install: $(STAMP)
 
+# Development server with demo data: DEBUG=1 only here (production is the settings' default).
 run: install
-	$(BIN)/verbind test
+	@mkdir -p var
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	@# The compiled catalogues are committed; rebuild only when a .po is newer than its .mo.
+	@for po in src/verbind/locale/*/LC_MESSAGES/django.po; do \
+	  if [ "$$po" -nt "$${po%.po}.mo" ]; then DEBUG=1 $(BIN)/python manage.py compilemessages -v0 && break; fi; \
+	done
+	DEBUG=1 $(BIN)/python manage.py load_demo_data
+	@echo ""
+	@echo "verbind runs at http://127.0.0.1:8000  (stop with Ctrl+C)"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	VENV=$(VENV) bash scripts/test.sh
