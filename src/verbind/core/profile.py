@@ -716,6 +716,18 @@ def _measure(
     )
 
 
+def severity_for(instrument_id: str, level: str | None) -> str | None:
+    """The severity of a loneliness level: a band of the DJG scales, else None.
+
+    UCLA-3 has only a cut-off (its levels say lonely / not lonely), so it has no severity.
+    Bulk scoring uses this too, so both paths build equal ProfileInputs.
+    """
+    scale = get_instrument(instrument_id).scales.get("total")
+    if scale is None or not scale.bands or level not in SEVERITIES:
+        return None
+    return level
+
+
 def _as_date(value: Any, what: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -856,14 +868,7 @@ def build_profile(
     living_alone = context_answers.get("living_alone")
     inputs = ProfileInputs(
         lonely=lonely,
-        # Severity is a band of the DJG scales; UCLA-3 has only a cut-off, no severity.
-        severity=(
-            loneliness.level
-            if loneliness is not None
-            and get_instrument(loneliness.instrument).scales["total"].bands
-            and loneliness.level in SEVERITIES
-            else None
-        ),
+        severity=(severity_for(loneliness.instrument, loneliness.level) if loneliness else None),
         emotional=emotional.flagged if emotional is not None else None,
         social=social.flagged if social is not None else None,
         isolated=isolated,
