@@ -41,7 +41,14 @@ PARTICIPANTS = [
     ("dirk@demo.verbind.nl", "Dirk", 0, 2, ("chosen_solitude", "no_action"), None),
     ("esra@demo.verbind.nl", "Esra", 0, 5, (None, "crisis_help"), None),
     ("frank@demo.verbind.nl", "Frank", 0, 8, ("lonely_and_isolated", "alternative_support"), None),
-    ("greet@demo.verbind.nl", "Greet", 1, 3, ("lonely_among_people", "meaningful_connections"), None),
+    (
+        "greet@demo.verbind.nl",
+        "Greet",
+        1,
+        3,
+        ("lonely_among_people", "meaningful_connections"),
+        None,
+    ),
     ("hamid@demo.verbind.nl", "Hamid", 1, 2, ("lonely_among_people", "course"), None),
     ("ilse@demo.verbind.nl", "Ilse", 1, 7, ("connected", "no_action"), "lonely"),
     ("joost@demo.verbind.nl", "Joost", 1, 4, ("lonely_and_isolated", "self_help"), None),
@@ -129,7 +136,7 @@ class Command(BaseCommand):
                 share_with_colleague(assignment, coaches[1])
             if Measurement.objects.filter(participant=person).exists():
                 continue
-            rng = random.Random(f"verbind-demo-{email}")
+            rng = random.Random(f"verbind-demo-{email}")  # noqa: S311 - repeatable demo
             for k in range(count):
                 when = now - timedelta(days=30 * (count - 1 - k) + n)
                 target = latest_target if k == count - 1 else earlier
