@@ -19,6 +19,7 @@ def main() -> None:  # pragma: no cover - thin wrapper for `python -m verbind`
 
 # Each sub-command module does `from verbind.cli.main import app` and decorates its commands.
 # One import line per module below (imported last, after `app` exists).
+import verbind.cli.bulk as _bulk  # noqa: E402, F401
 import verbind.cli.catalogue as _catalogue  # noqa: E402, F401
 import verbind.cli.programme as _programme  # noqa: E402, F401
 import verbind.cli.selftest as _selftest  # noqa: E402, F401

@@ -1,0 +1,308 @@
+"""``verbind score`` (bulk scoring of survey files) and ``verbind demo-data``.
+
+Exit codes of ``score``: 0 when at least one row was scored (problems in other rows are
+reported, counted and written to the errors file), 1 when nothing could be scored,
+2 when the arguments, the mapping file or the input file cannot be used.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from verbind.cli.main import app
+from verbind.core import bulk, demo_data, stats
+
+console = Console()
+err_console = Console(stderr=True)
+
+# Show a progress bar from this input size on; small files finish before it would draw.
+PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def run_score(
+    input_path: Path,
+    output: Path,
+    *,
+    mapping_path: Path | None = None,
+    forms: list[str] | None = None,
+    settings: list[str] | None = None,
+    group: str | None = None,
+    errors_path: Path | None = None,
+    progress: bulk.Progress | None = None,
+) -> tuple[bulk.BulkResult, Path | None, dict[str, float]]:
+    """Read, score and write: the one code path of ``verbind score`` (the benchmark uses it).
+
+    Returns the result, the errors file written (if any) and the time of each step.
+    """
+    timings: dict[str, float] = {}
+    bulk.input_kind(input_path)
+    bulk.output_kind(output)
+    if errors_path is not None and errors_path.suffix.lower() not in (".csv", ".parquet"):
+        raise bulk.BulkInputError(f"--errors {errors_path.name}: use a .csv or .parquet file")
+    if output.resolve() == input_path.resolve():
+        raise bulk.BulkInputError("the output file must differ from the input file")
+    mapping = bulk.load_mapping(mapping_path) if mapping_path else bulk.ColumnMapping()
+    mapping = mapping.with_overrides(
+        bulk.parse_forms(forms or []), bulk.parse_settings(settings or [])
+    )
+
+    tick = progress or (lambda stage, done, total: None)
+    start = time.perf_counter()
+    tick("reading file", 0, 1)
+    survey = bulk.read_survey(input_path)
+    timings["read"] = time.perf_counter() - start
+    if group is not None and group not in survey.frame.columns:
+        raise bulk.BulkInputError(
+            f"--group {group!r}: no such column; columns: {', '.join(survey.frame.columns[:20])}"
+        )
+    start = time.perf_counter()
+    result = bulk.score_frame(
+        survey.frame, mapping, value_labels=survey.value_labels, progress=progress
+    )
+    timings["score"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    tick("writing results", 0, 1)
+    written_errors = None
+    if result.errors.height or errors_path is not None:
+        written_errors = errors_path or output.with_name(f"{output.stem}.errors.csv")
+        if written_errors.suffix.lower() == ".parquet":
+            result.errors.write_parquet(written_errors)
+        else:
+            result.errors.write_csv(written_errors)
+    if result.anything_scored:
+        bulk.write_frame(result.frame, output)
+    timings["write"] = time.perf_counter() - start
+    tick("done", 1, 1)
+    return result, written_errors, timings
+
+
+def indicators_for(result: bulk.BulkResult) -> list[stats.Indicator]:
+    """The yes/no columns worth a prevalence: each instrument's main cut-off, and isolated."""
+    out = []
+    for ic in result.instruments:
+        inst = ic.instrument
+        scale = inst.primary_scale
+        if scale is None or scale.cutoff is None:
+            continue
+        threshold = result.settings.get(scale.cutoff.setting, scale.cutoff.default)
+        out.append(
+            stats.Indicator(
+                bulk.cutoff_column(inst, scale.id),
+                f"{scale.cutoff.meaning.en} ({inst.short_title} {scale.cutoff.op} {threshold:g})",
+            )
+        )
+    if "isolated" in result.frame.columns:
+        out.append(stats.Indicator("isolated", "isolated (profile)"))
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else f"{value * 100:.1f}%"
+    )
+
+
+def _num(value: float | None) -> str:
+    return _pct(value).rstrip("%")
+
+
+def prevalence_rich_table(table: pl.DataFrame, group: str | None) -> Table:
+    indicators = table.select("indicator", "label").unique(maintain_order=True).rows()
+    title = f"Prevalence by {group} (95% Wilson CI)" if group else "Prevalence (95% Wilson CI)"
+    out = Table(title=title, title_justify="left")
+    out.add_column(group or "group")
+    out.add_column("n", justify="right")
+    for _, label in indicators:
+        out.add_column(label, justify="right")
+    groups = table.get_column("group").unique(maintain_order=True).to_list()
+    for g in groups:
+        rows = table.filter(pl.col("group").is_null() if g is None else pl.col("group") == g)
+        cells = []
+        n_max = 0
+        for column, _ in indicators:
+            r = rows.filter(pl.col("indicator") == column).row(0, named=True)
+            n_max = max(n_max, r["n"])
+            cells.append(
+                f"{_pct(r['prevalence'])} ({_num(r['ci_low'])}–{_num(r['ci_high'])})"
+                if r["n"]
+                else "–"
+            )
+        name = "(missing)" if g is None else str(g)
+        style = "bold" if g == stats.TOTAL_GROUP else None
+        out.add_row(name, f"{n_max:,}", *cells, style=style)
+    return out
+
+
+@app.command("score")
+def score_command(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Survey file: .csv, .parquet or .sav.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Scored file; the format follows the extension (.csv, .parquet, .sav).",
+        ),
+    ],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="YAML file: renamed columns, answer forms, the file's own codings, settings.",
+        ),
+    ] = None,
+    form: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--form", help="Answer form of numeric codes, e.g. djg11=three_point (repeatable)."
+        ),
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting", help="Override a cut-off or profile setting, e.g. djg11_subscale_cutoff=3."
+        ),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="Show prevalence with 95% confidence intervals per value of this column.",
+        ),
+    ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Where to write problem rows (default: OUTPUT name + .errors.csv, if any).",
+        ),
+    ] = None,
+) -> None:
+    """Score every instrument in a survey file (CSV, Parquet or SPSS) at once."""
+    show_progress = input_path.is_file() and input_path.stat().st_size >= PROGRESS_FROM_BYTES
+    try:
+        if show_progress:
+            with Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("scoring", total=None)
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    bar.update(task, description=stage, completed=done, total=total)
+
+                result, errors_file, _ = run_score(
+                    input_path, output, mapping_path=mapping, forms=form, settings=setting,
+                    group=group, errors_path=errors, progress=progress,
+                )  # fmt: skip
+        else:
+            result, errors_file, _ = run_score(
+                input_path, output, mapping_path=mapping, forms=form, settings=setting,
+                group=group, errors_path=errors,
+            )  # fmt: skip
+    except bulk.BulkInputError as exc:
+        raise _fail(str(exc), 2) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or ''}: {exc.strerror or exc}", 2) from None
+
+    summary = Table(title="Bulk scoring", title_justify="left", show_header=False)
+    summary.add_column("what")
+    summary.add_column("value", overflow="fold")
+    summary.add_row("input", str(input_path))
+    summary.add_row(
+        "instruments",
+        ", ".join(
+            f"{ic.instrument.short_title}" + (f" ({ic.form})" if ic.form else "")
+            for ic in result.instruments
+        ),
+    )
+    summary.add_row("rows", f"{result.rows:,}")
+    summary.add_row("scored (all instruments)", f"{result.scored_rows:,}")
+    partly = result.rows - result.scored_rows - result.unscored_rows
+    if partly:
+        summary.add_row("scored in part", f"{partly:,}")
+    summary.add_row("not scored", f"{result.unscored_rows:,}")
+    summary.add_row("rows with invalid answers", f"{result.invalid_rows:,}")
+    summary.add_row("rows with too many missing", f"{result.incomplete_rows:,}")
+    summary.add_row("problems reported", f"{result.errors.height:,}")
+    summary.add_row("errors file", str(errors_file) if errors_file else "(none: no problems)")
+    summary.add_row("output", str(output) if result.anything_scored else "(not written)")
+    console.print(summary)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+
+    if not result.anything_scored:
+        raise _fail(f"no row could be scored; see {errors_file} for the reasons", 1)
+
+    indicators = indicators_for(result)
+    if indicators:
+        table = stats.prevalence_table(result.frame, indicators, group)
+        console.print(prevalence_rich_table(table, group))
+
+
+@app.command("demo-data")
+def demo_data_command(
+    n: Annotated[int, typer.Argument(help="Number of synthetic respondents.", min=0)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write: .csv, .parquet or .sav.")
+    ],
+    seed: Annotated[int | None, typer.Option("--seed", help="Same seed, same data.")] = None,
+    invalid_rate: Annotated[
+        float,
+        typer.Option("--invalid-rate", min=0.0, max=1.0, help="Share of answers made invalid."),
+    ] = 0.0,
+    missing_rate: Annotated[
+        float,
+        typer.Option("--missing-rate", min=0.0, max=1.0, help="Share of answers left empty."),
+    ] = 0.0,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels", help="Write answer labels in this language (nl or en) instead of codes."
+        ),
+    ] = None,
+    instruments: Annotated[
+        str,
+        typer.Option("--instruments", help="Comma-separated instrument ids."),
+    ] = ",".join(demo_data.DEFAULT_INSTRUMENTS),
+) -> None:
+    """Write a synthetic survey with realistic distributions (no real people)."""
+    try:
+        bulk.output_kind(output)
+        frame = demo_data.generate(
+            n,
+            seed=seed,
+            invalid_rate=invalid_rate,
+            missing_rate=missing_rate,
+            labels=labels,
+            instruments=[i.strip() for i in instruments.split(",") if i.strip()],
+        )
+        bulk.write_frame(frame, output)
+    except (bulk.BulkInputError, demo_data.DemoDataError) as exc:
+        raise _fail(str(exc), 2) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or output}: {exc.strerror or exc}", 2) from None
+    console.print(f"Wrote {frame.height:,} synthetic respondents to {output}", highlight=False)
