@@ -1,0 +1,480 @@
+"""Programmes as content: the default programme is valid, and the validator finds every kind
+of problem with the file and line it is on (checked on broken copies in tmp_path)."""
+
+import re
+import shutil
+
+import pytest
+
+from verbind.core.instrument import registry
+from verbind.core.programme import (
+    DEFAULT_PROGRAMME,
+    EXERCISE_KINDS,
+    MANIFEST,
+    ProgrammeError,
+    available_programmes,
+    check_programme,
+    count_words,
+    load_programme,
+    programme_path,
+)
+
+DEFAULT = programme_path()
+
+
+# --- the default programme -------------------------------------------------------------------
+
+
+def test_default_programme_is_valid_against_the_real_registry():
+    assert check_programme(DEFAULT) == []
+    p = load_programme(DEFAULT)
+    assert p.slug == DEFAULT_PROGRAMME
+    assert p.languages == ("nl", "en")
+    assert [w.number for w in p.weeks] == list(range(1, 9))
+    assert DEFAULT_PROGRAMME in available_programmes()
+
+
+def test_default_programme_weeks_follow_the_seed_order():
+    p = load_programme(DEFAULT)
+    first_theme = [w.themes[0] for w in p.weeks]
+    assert first_theme == [
+        "self_knowledge",
+        "social_perception",
+        "creative_skills",
+        "communication_patterns",
+        "dealing_with_others",
+        "making_choices",
+        "self_care",
+        "connecting",
+    ]
+
+
+@pytest.mark.parametrize("number", range(1, 9))
+def test_each_week_has_2_to_4_exercises_with_a_practical_and_a_creative_one(number):
+    week = load_programme(DEFAULT).week(number)
+    kinds = [e.kind for e in week.exercises]
+    assert 2 <= len(kinds) <= 4
+    assert set(kinds) <= set(EXERCISE_KINDS)
+    assert kinds.count("practical") == 1
+    assert "creative" in kinds
+    # A creative assignment may be a photo of something made.
+    assert all(e.accepts_photo for e in week.exercises if e.kind == "creative")
+    for r in week.readings:
+        assert r.word_count <= 600, (r.source_file, r.word_count)
+        assert r.title and r.markdown.strip()
+    for e in week.exercises:
+        assert e.title.get("nl") != e.title.get("en")  # really translated, not copied
+        assert e.prompt.get("nl") and e.prompt.get("en")
+
+
+def test_default_check_ins_are_weekly_djg6_and_mood_and_the_full_set_at_0_4_8_and_follow_up():
+    p = load_programme(DEFAULT)
+    for week in range(0, 9):
+        got = p.check_in_instruments(week)
+        assert {"djg6", "mood"} <= set(got)
+        assert ({"djg11", "lsns6", "rses"} <= set(got)) == (week in (0, 4, 8))
+    (follow_up,) = p.follow_ups()
+    assert follow_up.months_after_end == 3
+    assert set(follow_up.instruments) >= {"djg11", "lsns6", "rses"}
+    assert set(follow_up.instruments) <= set(registry())
+
+
+def test_default_feedback_moments_are_marked_and_reachable():
+    p = load_programme(DEFAULT)
+    moments = p.feedback_moments()
+    assert moments[1] == ("w1-where-i-stand",)
+    assert moments[2] == ("w2-catch-the-lens",)  # the most effective element gets a coach
+    assert moments[8] == ("w8-plan-after",)
+    assert sum(len(v) for v in moments.values()) == 5
+    week, exercise = p.exercise("w6-action-plan")
+    assert week.number == 6 and exercise.feedback_moment
+
+
+_JARGON = re.compile(
+    r"et al\.|Masi|Cacioppo|Käll|Seewer|\bCBT\b|\bEAST\b|cogniti|meta-analy|\(\d{4}\)", re.I
+)
+
+
+def test_readings_are_free_of_sources_and_jargon_and_short_sentenced():
+    p = load_programme(DEFAULT)
+    for w in p.weeks:
+        for r in w.readings:
+            assert not _JARGON.search(r.markdown), (r.source_file, _JARGON.search(r.markdown))
+            text = re.sub(r"^#.*$", "", r.markdown, flags=re.M)
+            sentences = [s for s in re.split(r"[.!?:;]+\s|\n", text) if count_words(s)]
+            lengths = [count_words(s) for s in sentences]
+            # B1: short sentences. The mean is what a reader feels; no sentence runs on.
+            assert sum(lengths) / len(lengths) <= 10, r.source_file
+            assert max(lengths) <= 25, r.source_file
+
+
+def test_dutch_readings_use_the_je_form_and_crisis_help_is_given():
+    p = load_programme(DEFAULT)
+    for w in p.weeks:
+        nl = w.reading("nl").markdown
+        assert re.search(r"\bje\b", nl)
+        assert not re.search(r"\b(u|uw)\b", nl), w.number
+    assert "0800-0113" in p.week(1).reading("nl").markdown
+    assert "0800-0113" in p.week(1).reading("en").markdown
+    assert "112" in p.week(7).reading("nl").markdown
+
+
+def test_sources_are_in_the_manifest_and_the_readme():
+    p = load_programme(DEFAULT)
+    ids = {s.id for s in p.sources}
+    assert {"coert", "masi2011", "cacioppo2008", "kall2020", "seewer2024"} <= ids
+    readme = (DEFAULT / "README.md").read_text(encoding="utf-8")
+    for name in ("Masi", "Cacioppo", "Käll", "Seewer", "Coert"):
+        assert name in readme
+
+
+def test_content_dir_can_be_moved_with_an_environment_variable(tmp_path, monkeypatch):
+    shutil.copytree(DEFAULT, tmp_path / "programmes" / "mine")
+    monkeypatch.setenv("VERBIND_CONTENT_DIR", str(tmp_path))
+    assert available_programmes() == ["mine"]
+    assert programme_path("mine") == tmp_path / "programmes" / "mine"
+
+
+# --- broken copies -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def prog(tmp_path):
+    """A copy of the default programme in a folder with the same name (the slug must match)."""
+    dest = tmp_path / DEFAULT_PROGRAMME
+    shutil.copytree(DEFAULT, dest)
+    return dest
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path, needle, nth=1, whole=False):
+    """1-based line number of the nth line containing ``needle`` (or equal to it, ``whole``),
+    found independently of the validator."""
+    hits = [
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (line == needle if whole else needle in line)
+    ]
+    assert len(hits) >= nth, f"{needle!r} not found {nth}x in {path.name}"
+    return hits[nth - 1]
+
+
+def find(problems, code, file=None):
+    return [p for p in problems if p.code == code and (file is None or p.file == file)]
+
+
+def assert_problem(problems, code, file, line, *words):
+    matches = [p for p in find(problems, code, file) if p.line == line]
+    assert matches, f"no {code} at {file}:{line}; got:\n" + "\n".join(map(str, problems))
+    for word in words:
+        assert any(word in p.message for p in matches), (word, [p.message for p in matches])
+
+
+def test_missing_week_files(prog):
+    (prog / "week-03.nl.md").unlink()
+    (prog / "week-03.en.md").unlink()
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "missing_week",
+        MANIFEST,
+        line_of(prog / MANIFEST, "- number: 3"),
+        "week 3",
+        "week-03.nl.md",
+    )
+
+
+def test_missing_week_in_the_manifest(prog):
+    edit(prog / MANIFEST, "  - number: 7\n    themes: [self_care]\n", "")
+    problems = check_programme(prog)
+    assert_problem(
+        problems, "missing_week", MANIFEST, line_of(prog / MANIFEST, "weeks:", whole=True), "week 7"
+    )
+
+
+def test_missing_language(prog):
+    (prog / "week-05.en.md").unlink()
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "missing_language",
+        MANIFEST,
+        line_of(prog / MANIFEST, "- number: 5"),
+        "week-05.en.md",
+    )
+    assert len(problems) == 1
+
+
+def test_exercise_without_an_id(prog):
+    f = prog / "week-02.nl.md"
+    edit(f, "  - id: w2-small-mistake\n    kind: reflection", "  - kind: reflection")
+    problems = check_programme(prog)
+    assert_problem(problems, "missing_id", f.name, line_of(f, "  - kind: reflection"), "exercise 2")
+
+
+def test_duplicate_id_in_a_week(prog):
+    f = prog / "week-04.nl.md"
+    edit(f, "id: w4-one-question-back", "id: w4-my-patterns")
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "duplicate_id",
+        f.name,
+        line_of(f, "id: w4-my-patterns", nth=2),
+        "w4-my-patterns",
+        f"{f.name}:{line_of(f, 'id: w4-my-patterns')}",
+    )
+
+
+def test_duplicate_id_across_weeks(prog):
+    f = prog / "week-05.en.md"
+    edit(f, "id: w5-boundaries", "id: w1-my-circle")
+    problems = check_programme(prog)
+    first = prog / "week-01.en.md"
+    assert_problem(
+        problems,
+        "duplicate_id",
+        f.name,
+        line_of(f, "id: w1-my-circle"),
+        f"week-01.en.md:{line_of(first, 'id: w1-my-circle')}",
+    )
+
+
+def test_duplicate_theme_and_yaml_key(prog):
+    m = prog / MANIFEST
+    edit(m, "  - id: connecting\n", "  - id: self_care\n")
+    edit(m, "week_count: 8\n", "week_count: 8\nweek_count: 8\n")
+    problems = check_programme(prog)
+    assert_problem(
+        problems, "duplicate_id", MANIFEST, line_of(m, "- id: self_care", nth=2), "self_care"
+    )
+    assert_problem(problems, "duplicate_key", MANIFEST, line_of(m, "week_count: 8", nth=2))
+    # week 8 now refers to a theme that no longer exists
+    assert_problem(
+        problems, "broken_reference", MANIFEST, line_of(m, "themes: [connecting]"), "connecting"
+    )
+
+
+def test_broken_reference_to_a_theme(prog):
+    m = prog / MANIFEST
+    edit(m, "themes: [creative_skills]", "themes: [creativity]")
+    problems = check_programme(prog)
+    assert_problem(problems, "broken_reference", MANIFEST, line_of(m, "[creativity]"), "creativity")
+    assert len(problems) == 1
+
+
+def test_broken_reference_to_an_exercise(prog):
+    m = prog / MANIFEST
+    edit(m, "feedback_moments: [w6-action-plan]", "feedback_moments: [w6-plan]")
+    problems = check_programme(prog)
+    assert_problem(
+        problems, "broken_reference", MANIFEST, line_of(m, "[w6-plan]"), "w6-plan", "week 6"
+    )
+    assert len(problems) == 1
+
+
+def test_feedback_moment_contradiction_between_manifest_and_front_matter(prog):
+    f = prog / "week-06.nl.md"
+    edit(f, "    feedback_moment: true\n", "    feedback_moment: false\n")
+    edit(prog / "week-06.en.md", "    feedback_moment: true\n", "    feedback_moment: false\n")
+    problems = check_programme(prog)
+    assert_problem(
+        problems, "invalid_value", f.name, line_of(f, "feedback_moment: false"), "w6-action-plan"
+    )
+
+
+def test_links_to_missing_files_and_outside_the_folder(prog):
+    f = prog / "week-01.nl.md"
+    (prog / "images").mkdir()
+    (prog / "images" / "cirkels.png").write_bytes(b"\x89PNG")
+    text = f.read_text(encoding="utf-8")
+    f.write_text(
+        text
+        + "\nZie ook [week 9](week-09.nl.md) en ![cirkels](images/cirkels.png).\n"
+        + "\n[geheim]: ../../geheim.txt\n"
+        + "\n[113](https://www.113.nl) en [boven](#week-1) en [mail](mailto:a@b.nl).\n",
+        encoding="utf-8",
+    )
+    problems = check_programme(prog)
+    assert_problem(problems, "broken_link", f.name, line_of(f, "[week 9]"), "week-09.nl.md")
+    assert_problem(problems, "broken_link", f.name, line_of(f, "[geheim]:"), "outside")
+    assert len(problems) == 2  # the image exists; web, anchor and mail links are not files
+
+
+def test_check_in_naming_an_unknown_instrument(prog):
+    m = prog / MANIFEST
+    edit(m, "instruments: [djg6, mood]", "instruments: [djg6, moood]")
+    edit(m, "  - number: 3\n", "  - number: 3\n    check_in: [ucla3, phq9]\n")
+    problems = check_programme(prog)
+    assert_problem(problems, "unknown_instrument", MANIFEST, line_of(m, "moood"), "'moood'")
+    assert_problem(problems, "unknown_instrument", MANIFEST, line_of(m, "phq9"), "'phq9'")
+    assert len(problems) == 2  # ucla3 is in the registry
+
+
+def test_instruments_can_be_given_explicitly(prog):
+    problems = check_programme(prog, instruments={"djg6", "mood"})
+    named = {re.search(r"instrument '(\w+)'", p.message)[1] for p in problems}
+    assert {p.code for p in problems} == {"unknown_instrument"}
+    assert named == {
+        "djg11",
+        "lsns6",
+        "rses",
+    }
+
+
+def test_reading_longer_than_the_limit(prog):
+    f = prog / "week-07.en.md"
+    edit(f, "## This week\n", "## This week\n\n" + "word " * 700 + "\n\n")
+    problems = check_programme(prog)
+    body_line = line_of(f, "# Week 7:")
+    assert_problem(problems, "reading_too_long", f.name, body_line, "limit is 600")
+    assert len(problems) == 1
+
+
+def test_word_limit_comes_from_the_manifest_or_the_caller(prog):
+    assert len(find(check_programme(prog, word_limit=100), "reading_too_long")) == 16
+    edit(prog / MANIFEST, "reading_word_limit: 600", "reading_word_limit: 420")
+    too_long = find(check_programme(prog), "reading_too_long")
+    real = load_programme(DEFAULT)
+    expected = {r.source_file for w in real.weeks for r in w.readings if r.word_count > 420}
+    assert expected and {p.file for p in too_long} == expected
+
+
+def test_front_matter_that_is_not_valid_yaml(prog):
+    f = prog / "week-06.nl.md"
+    edit(f, "title: Keuzes maken\n", "title: Keuzes: maken\n")
+    problems = check_programme(prog)
+    assert_problem(problems, "invalid_yaml", f.name, line_of(f, "title: Keuzes: maken"))
+
+
+def test_manifest_that_is_not_valid_yaml(prog):
+    m = prog / MANIFEST
+    edit(m, "week_count: 8", "week_count: [8")
+    problems = check_programme(prog)
+    assert [p.code for p in problems] == ["invalid_yaml"]
+    assert problems[0].file == MANIFEST and problems[0].line is not None
+
+
+def test_no_front_matter(prog):
+    f = prog / "week-02.en.md"
+    f.write_text("# Week 2\n\nJust a reading.\n", encoding="utf-8")
+    problems = check_programme(prog)
+    assert_problem(problems, "no_front_matter", f.name, 1)
+
+
+def test_exercise_ids_that_differ_between_languages(prog):
+    f = prog / "week-03.en.md"
+    edit(f, "id: w3-ten-ways", "id: w3-ten-ideas")
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "language_mismatch",
+        f.name,
+        line_of(f, "exercises:"),
+        "week-03.nl.md",
+        "w3-ten-ways",
+        "w3-ten-ideas",
+    )
+
+
+def test_exercise_kind_that_differs_between_languages(prog):
+    f = prog / "week-07.en.md"
+    edit(f, "    kind: reflection\n", "    kind: writing\n")
+    problems = check_programme(prog)
+    line = line_of(f, "kind: writing", nth=2)  # w7-look-back, the second writing now
+    assert_problem(problems, "language_mismatch", f.name, line, "w7-look-back", "kind")
+
+
+def test_exercise_field_errors(prog):
+    f = prog / "week-01.en.md"
+    edit(f, "    kind: reflection\n", "    kind: reflexion\n")
+    edit(f, "    feedback_moment: true\n", "    feedback: true\n")
+    edit(f, "    kind: practical\n", "    kind: practical\n    accepts_photo: true\n")
+    edit(f, "    title: My circles\n", "")
+    problems = check_programme(prog)
+    assert_problem(problems, "invalid_value", f.name, line_of(f, "kind: reflexion"), "reflexion")
+    assert_problem(problems, "unknown_field", f.name, line_of(f, "feedback: true"), "feedback")
+    assert_problem(
+        problems,
+        "invalid_value",
+        f.name,
+        line_of(f, "accepts_photo: true", nth=2),
+        "only a creative",
+    )
+    assert_problem(problems, "missing_field", f.name, line_of(f, "- id: w1-my-circle"), "title")
+
+
+def test_unexpected_files_and_slug(prog):
+    shutil.copy(prog / "week-01.nl.md", prog / "week-09.nl.md")
+    shutil.copy(prog / "week-01.nl.md", prog / "week-01.de.md")
+    (prog / "week-1.nl.md").write_text("---\n", encoding="utf-8")
+    edit(prog / MANIFEST, "slug: verbinden-in-8-weken", "slug: verbinden")
+    problems = check_programme(prog)
+    assert {p.file for p in find(problems, "unexpected_file")} == {
+        "week-09.nl.md",
+        "week-01.de.md",
+        "week-1.nl.md",
+    }
+    assert_problem(
+        problems, "invalid_value", MANIFEST, line_of(prog / MANIFEST, "slug:"), "folder name"
+    )
+
+
+def test_missing_manifest_and_folder(tmp_path):
+    assert [p.code for p in check_programme(tmp_path / "nothing")] == ["missing_file"]
+    (tmp_path / "empty").mkdir()
+    assert [(p.file, p.code) for p in check_programme(tmp_path / "empty")] == [
+        (MANIFEST, "missing_file")
+    ]
+
+
+def test_every_problem_is_reported_at_once_and_load_refuses(prog):
+    (prog / "week-05.en.md").unlink()
+    edit(prog / MANIFEST, "themes: [creative_skills]", "themes: [creativity]")
+    edit(prog / MANIFEST, "instruments: [djg6, mood]", "instruments: [djg6, moood]")
+    edit(prog / "week-04.nl.md", "id: w4-one-question-back", "id: w4-my-patterns")
+    edit(prog / "week-06.nl.md", "title: Keuzes maken\n", "title: Keuzes: maken\n")
+    edit(prog / "week-03.en.md", "id: w3-ten-ways", "id: w3-ten-ideas")
+    problems = check_programme(prog)
+    codes = {p.code for p in problems}
+    assert codes >= {
+        "missing_language",
+        "broken_reference",
+        "unknown_instrument",
+        "duplicate_id",
+        "invalid_yaml",
+        "language_mismatch",
+    }
+    assert all(p.file and p.line for p in problems), problems
+    with pytest.raises(ProgrammeError) as err:
+        load_programme(prog)
+    assert err.value.problems == problems
+    for p in problems:
+        assert str(p) in str(err.value)
+
+
+def test_a_programme_with_one_language_and_fewer_weeks(tmp_path):
+    """An organisation's own programme: Dutch only, 2 weeks, no check-ins, no themes."""
+    root = tmp_path / "kort"
+    root.mkdir()
+    (root / MANIFEST).write_text(
+        "slug: kort\ntitle: {nl: Kort}\nlanguages: [nl]\nweek_count: 2\n"
+        "weeks:\n  - number: 1\n  - number: 2\n    feedback_moments: [b]\n",
+        encoding="utf-8",
+    )
+    for n, eid in ((1, "a"), (2, "b")):
+        (root / f"week-0{n}.nl.md").write_text(
+            f"---\ntitle: Week {n}\nexercises:\n  - id: {eid}\n    kind: writing\n"
+            f"    title: Schrijf\n    prompt: Schrijf iets.\n---\nLees dit.\n",
+            encoding="utf-8",
+        )
+    p = load_programme(root)
+    assert p.languages == ("nl",) and p.week_count == 2
+    assert p.week(2).feedback_moments == ("b",)
+    assert p.week(1).reading("en").lang == "nl"  # falls back to the programme's language
+    assert p.check_in_instruments(1) == ()
