@@ -228,6 +228,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 # Lock the combination so one person cannot lock a whole shared office network out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Django's login form posts the e-mail address as "username" (axes would look for "email").
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "verbind.accounts.throttling.username_for_axes"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind a load balancer the client address is in X-Forwarded-For (see TRUST_PROXY_HEADERS).
 TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
@@ -261,7 +264,9 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # The header only allows submitting the domain to the preload list; nothing happens unless
+    # someone submits it. Turn off with SECURE_HSTS_PRELOAD=0 if subdomains must stay http.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # --- Content-Security-Policy (django-csp 4) ----------------------------------------------
 
