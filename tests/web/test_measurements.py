@@ -37,11 +37,13 @@ def short_answers(*, djg: str, lsns: str, duration="gt_2_years", safety="no", wi
 # DJG-6 items 1-3 are emotional (a "yes" is lonely), 4-6 social (a "no" is lonely):
 # answering every item the same way gives a middle score. These two give the extremes.
 def lonely_djg():
-    return {**{f"djg6_{i}": "yes_strong" for i in (1, 2, 3)}, **{f"djg6_{i}": "no_strong" for i in (4, 5, 6)}}  # fmt: skip
+    emotional = {f"djg6_{i}": "yes_strong" for i in (1, 2, 3)}
+    return {**emotional, **{f"djg6_{i}": "no_strong" for i in (4, 5, 6)}}
 
 
 def not_lonely_djg():
-    return {**{f"djg6_{i}": "no_strong" for i in (1, 2, 3)}, **{f"djg6_{i}": "yes_strong" for i in (4, 5, 6)}}  # fmt: skip
+    emotional = {f"djg6_{i}": "no_strong" for i in (1, 2, 3)}
+    return {**emotional, **{f"djg6_{i}": "yes_strong" for i in (4, 5, 6)}}
 
 
 def answers_for(lonely: bool, isolated: bool, **kw):
