@@ -374,7 +374,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
             encoding = "utf8-lossy"
     options: dict[str, Any] = {"separator": separator, "encoding": encoding}
     try:
-        return pl.read_csv(path, infer_schema_length=10_000, **options)
+        return pl.read_csv(path, **options)
     except pl.exceptions.ComputeError:
         # A column that looked numeric has text further down: read everything as text
         # and let scoring report the values it cannot interpret.
@@ -496,15 +496,79 @@ class _ColumnResolver:
 
 @dataclass
 class _ColumnPlan:
-    """How one file column becomes option positions (index into ``keys``)."""
+    """How one file column maps to the item's options (by position in ``keys``).
+
+    ``dense``: an integer column mapped through a table indexed by the value (``offset``
+    subtracted); otherwise ``old`` -> ``positions`` through replace_strict.
+    """
 
     item: Item
     column: str
     keys: tuple[str, ...]  # the item's option keys; position = index here
-    position: pl.Expr  # UInt8 option position, null when missing or not interpretable
-    invalid: pl.Expr | None  # True where the value could not be interpreted
-    invalid_values: list[Any]
     allowed: str
+    invalid: pl.Expr | None = None  # True where the value could not be interpreted
+    invalid_values: list[Any] = field(default_factory=list)
+    dense: list[int | None] | None = None
+    offset: int = 0
+    old: pl.Series | None = None
+    positions: list[int] = field(default_factory=list)
+    empty: bool = False  # every value missing
+
+    def map(self, per_option: Sequence[Any], dtype: pl.DataType) -> pl.Expr:
+        """The column mapped to ``per_option[position]``; null when missing or invalid."""
+        col = pl.col(self.column)
+        if self.empty:
+            return pl.lit(None, dtype)
+        if self.dense is not None:
+            table = [None if p is None else per_option[p] for p in self.dense]
+            return _piecewise(col, table, self.offset, dtype)
+        if self.old is None or not len(self.old):
+            return pl.lit(None, dtype)
+        new = pl.Series([per_option[p] for p in self.positions], dtype=dtype)
+        return col.replace_strict(self.old, new, default=None, return_dtype=dtype)
+
+
+def _piecewise(col: pl.Expr, table: Sequence[Any], offset: int, dtype: pl.DataType) -> pl.Expr:
+    """``table[value - offset]`` as a short when/then chain over runs of codes.
+
+    Comparisons on small integer columns are several times faster than a gather (which
+    needs an index cast): DJG items become two runs (lonely codes, the rest), LSNS-6 one
+    affine run (points = code). Values outside every run (missing, invalid) give null.
+    """
+    numeric = dtype.is_numeric()
+    runs: list[tuple[int, int, Any, Any]] = []  # (first, last, value at first, slope)
+    n = 0
+    while n < len(table):
+        value = table[n]
+        if value is None:
+            n += 1
+            continue
+        end, slope = n, None
+        while end + 1 < len(table) and table[end + 1] is not None:
+            step = table[end + 1] - table[end] if numeric else None
+            if not numeric:
+                if table[end + 1] != value:
+                    break
+            elif slope is None:
+                slope = step
+            elif step != slope:
+                break
+            end += 1
+        runs.append((n, end, value, slope or 0))
+        n = end + 1
+    if not runs:
+        return pl.lit(None, dtype)
+    chain: Any = pl
+    for first, last, value, slope in runs:
+        lo, hi = first + offset, last + offset
+        cond = col == lo if lo == hi else col.is_between(lo, hi)
+        if slope:
+            # value + slope * (code - lo), computed in the output type.
+            then = (col.cast(dtype) * slope + (value - slope * lo)).cast(dtype)
+        else:
+            then = pl.lit(value, dtype)
+        chain = chain.when(cond).then(then)
+    return chain
 
 
 def _column_stats(frame: pl.DataFrame, columns: Sequence[str]) -> dict[str, Any]:
@@ -549,43 +613,40 @@ def _plan_column(
         return (None if key is None else pos_of[key]), False
 
     col = pl.col(column)
+    plan = _ColumnPlan(item, column, keys, allowed)
     if dtype == pl.Null:
-        return _ColumnPlan(item, column, keys, pl.lit(None, pl.UInt8), None, [], allowed)
+        plan.empty = True
+        return plan
     if dtype.is_integer():
         lo, hi = stats[f"{column}\0min"], stats[f"{column}\0max"]
         if lo is None:  # every value missing
-            return _ColumnPlan(item, column, keys, pl.lit(None, pl.UInt8), None, [], allowed)
+            plan.empty = True
+            return plan
         if hi - lo < _DENSE_RANGE:
-            table = [interpret(v) for v in range(lo, hi + 1)]
-            positions = pl.Series([p for p, _ in table], dtype=pl.UInt8)
-            index = (col - lo).cast(pl.UInt32) if lo else col.cast(pl.UInt32)
-            position = pl.lit(positions).gather(index)
-            bad = [lo + n for n, (_, b) in enumerate(table) if b]
-            invalid = (
-                pl.lit(pl.Series([b for _, b in table])).gather(index).fill_null(False)
-                if bad
-                else None
-            )
-            # Codes in the table that are invalid may not occur; the report lists real ones.
-            return _ColumnPlan(item, column, keys, position, invalid, bad, allowed)
+            # Small non-negative codes index the table directly (no subtraction).
+            start = 0 if 0 <= lo <= 16 else lo
+            table = [(None, False)] * (lo - start) + [interpret(v) for v in range(lo, hi + 1)]
+            plan.dense, plan.offset = [p for p, _ in table], start
+            bad = [start + n for n, (_, b) in enumerate(table) if b]
+            if bad:
+                flags = [True if b else None for _, b in table]
+                plan.invalid = _piecewise(col, flags, start, pl.Boolean).fill_null(False)
+                # Codes in the table that are invalid may not occur; the report lists real ones.
+                plan.invalid_values = bad
+            return plan
         distinct = frame.select(col.unique()).to_series().to_list()
     else:
         distinct = stats[f"{column}\0unique"]
     table = {v: interpret(v) for v in distinct if v is not None}
     good = {v: p for v, (p, b) in table.items() if not b and p is not None}
     bad = [v for v, (_, b) in table.items() if b]
-    dtype_old = frame.schema[column]
-    if good:
-        old = pl.Series(list(good), dtype=dtype_old)
-        new = pl.Series(list(good.values()), dtype=pl.UInt8)
-        position = col.replace_strict(old, new, default=None, return_dtype=pl.UInt8)
-    else:
-        position = pl.lit(None, pl.UInt8)
-    invalid = None
+    plan.old = pl.Series(list(good), dtype=dtype)
+    plan.positions = list(good.values())
     if bad:
         # NaN is never "bad" (it is missing), so is_in on the real values is exact.
-        invalid = col.is_in(pl.lit(pl.Series(bad, dtype=dtype_old)).implode()).fill_null(False)
-    return _ColumnPlan(item, column, keys, position, invalid, bad, allowed)
+        plan.invalid = col.is_in(pl.lit(pl.Series(bad, dtype=dtype)).implode()).fill_null(False)
+        plan.invalid_values = bad
+    return plan
 
 
 def scale_column(inst: Instrument, scale_id: str) -> str:
@@ -673,7 +734,7 @@ def score_frame(
     stats = _column_stats(frame, all_columns)
 
     result_columns: list[str] = []
-    position_exprs: list[pl.Expr] = []
+    value_exprs: list[pl.Expr] = []
     plans: dict[str, dict[str, _ColumnPlan]] = {}
     for ic in found:
         inst = ic.instrument
@@ -687,32 +748,29 @@ def score_frame(
             )
         plans[inst.id] = inst_plans
         for item_id, plan in inst_plans.items():
-            position_exprs.append(plan.position.alias(_tmp("pos", inst.id, item_id)))
+            # One work column per item: its points (scored items) or its option key
+            # (duration, context: the profile reads those); null = missing or invalid.
+            item = inst.item(item_id)
+            if item.key is not None:
+                points = [item.key[k] for k in plan.keys]
+                value = plan.map(points, _points_dtype(points))
+            else:
+                value = plan.map(list(plan.keys), pl.Enum(list(plan.keys)))
+            value_exprs.append(value.alias(_tmp("val", inst.id, item_id)))
             if plan.invalid is not None:
-                position_exprs.append(plan.invalid.alias(_tmp("bad", inst.id, item_id)))
+                value_exprs.append(plan.invalid.alias(_tmp("bad", inst.id, item_id)))
 
-    work = frame.lazy().with_columns(position_exprs)
+    work = frame.lazy().with_columns(value_exprs)
     score_exprs: list[pl.Expr] = []
     derived_exprs: list[pl.Expr] = []
     bad_exprs: list[pl.Expr] = []
     missing_exprs: list[pl.Expr] = []
-    option_exprs: list[pl.Expr] = []
     for ic in found:
         inst = ic.instrument
         inst_plans = plans[inst.id]
         bad_cols = [_tmp("bad", inst.id, i) for i, p in inst_plans.items() if p.invalid is not None]
         inst_bad = pl.any_horizontal(bad_cols) if bad_cols else pl.lit(False)
         bad_exprs.append(inst_bad.alias(_tmp("inst_bad", inst.id)))
-        # Option keys of unscored items (duration, context) feed the profile.
-        for item_id, plan in inst_plans.items():
-            item = inst.item(item_id)
-            if item.key is None:
-                enum = pl.Enum(list(plan.keys))
-                option_exprs.append(
-                    pl.lit(pl.Series(list(plan.keys), dtype=enum))
-                    .gather(pl.col(_tmp("pos", inst.id, item_id)))
-                    .alias(_tmp("opt", inst.id, item_id))
-                )
         for scale in inst.scales.values():
             values, derived = _scale_exprs(inst, scale, inst_plans, settings)
             score_exprs += values
@@ -724,10 +782,14 @@ def score_frame(
                 _missing_count(inst.id, primary, inst_plans).alias(_tmp("missing", inst.id))
             )
     work = (
-        work.with_columns(*bad_exprs, *option_exprs, *missing_exprs)
+        work.with_columns(*bad_exprs, *missing_exprs)
         .with_columns(score_exprs)
         .with_columns(derived_exprs)
     )
+    # The profile's inputs as one integer per row, in the same pass over the data.
+    profile_key = _ProfileKey.for_instruments(found)
+    if profile_key is not None:
+        work = work.with_columns(profile_key.expr.alias(profile_key.name))
     tick("scoring", 1, steps)
     scored = work.collect()
     tick("scoring", len(found) + 1, steps)
@@ -750,9 +812,9 @@ def score_frame(
     ).row(0, named=True)  # fmt: skip
     err_rows = errors.select(pl.col("row").n_unique()).item() if errors.height else 0
 
-    scored, profile_columns, profile_warnings = _add_profile(scored, found, settings)
-    warnings += profile_warnings
-    result_columns += profile_columns
+    if profile_key is not None:
+        scored = _add_profile(scored, profile_key, settings)
+        result_columns += list(PROFILE_COLUMNS)
     tick("profile", steps, steps)
 
     # Output: every input column unchanged, then the results (replacing same-named ones).
@@ -783,18 +845,19 @@ def _tmp(*parts: str) -> str:
     return "\0" + "\0".join(parts)
 
 
+def _points_dtype(points: Sequence[int]) -> pl.DataType:
+    return pl.Int8 if all(-128 <= p <= 127 for p in points) else pl.Int32
+
+
 def _points_expr(inst: Instrument, item_id: str, plan: _ColumnPlan | None) -> pl.Expr:
-    item = inst.item(item_id)
     if plan is None:
-        return pl.lit(None, pl.Int16)
-    assert item.key is not None
-    points = pl.Series([item.key[k] for k in plan.keys], dtype=pl.Int16)
-    return pl.lit(points).gather(pl.col(_tmp("pos", inst.id, item_id)))
+        return pl.lit(None, pl.Int8)
+    return pl.col(_tmp("val", inst.id, item_id))
 
 
 def _missing_count(inst_id: str, scale, plans: Mapping[str, _ColumnPlan]) -> pl.Expr:
     """Unanswered items of a scale per row; a column absent from the file counts as missing."""
-    terms = [pl.col(_tmp("pos", inst_id, i)).is_null() for i in scale.items if i in plans]
+    terms = [pl.col(_tmp("val", inst_id, i)).is_null() for i in scale.items if i in plans]
     absent = sum(1 for i in scale.items if i not in plans)
     total = pl.sum_horizontal(terms).cast(pl.Int16) if terms else pl.lit(0, pl.Int16)
     return total + absent if absent else total
@@ -805,6 +868,10 @@ def _scale_exprs(
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """(the scale value, then what derives from it: level and cut-off)."""
     points = [_points_expr(inst, i, plans.get(i)) for i in scale.items]
+    # polars sums small integers in their own type: widen when the sum could overflow.
+    bound = sum(max(abs(v) for v in inst.item(i).key.values()) for i in scale.items)  # type: ignore[union-attr]
+    if bound > 127:
+        points = [p.cast(pl.Int32) for p in points]
     n_missing = _missing_count(inst.id, scale, plans)
     ok = (~pl.col(_tmp("inst_bad", inst.id))) & (n_missing <= scale.max_missing)
     # Answered items are summed, nothing imputed: the same rule as scoring.score.
@@ -873,7 +940,7 @@ def _collect_errors(
             continue
         inst_plans = plans[inst.id]
         missing_names = [
-            pl.when(pl.col(_tmp("pos", inst.id, i)).is_null()).then(pl.lit(inst_plans[i].column))
+            pl.when(pl.col(_tmp("val", inst.id, i)).is_null()).then(pl.lit(inst_plans[i].column))
             if i in inst_plans
             else pl.lit(f"{inst.column(i)} (not in file)")
             for i in primary.items
@@ -934,7 +1001,11 @@ def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
                 comps.append(
                     _Component(
                         f"{inst.id}.{scale.id}.cutoff",
-                        (col.cast(pl.UInt32) + 1).fill_null(0),
+                        pl.when(col)
+                        .then(pl.lit(2, pl.Int32))
+                        .when(col.not_())
+                        .then(pl.lit(1, pl.Int32))
+                        .otherwise(pl.lit(0, pl.Int32)),
                         (False, True),
                     )
                 )
@@ -952,7 +1023,7 @@ def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
                 item = inst.item(item_id)
                 if item.key is not None:
                     continue
-                opt = pl.col(_tmp("opt", inst.id, item_id))
+                opt = pl.col(_tmp("val", inst.id, item_id))
                 comps.append(
                     _Component(
                         f"{inst.id}.{item_id}",
@@ -1035,37 +1106,63 @@ class _InputsBuilder:
         )
 
 
+@dataclass(frozen=True)
+class _ProfileKey:
+    """Mixed-radix code of all profile inputs of a row: one integer per row, so the
+    distinct combinations are found by counting one column."""
+
+    comps: tuple[_Component, ...]
+    radices: tuple[int, ...]
+    sizes: tuple[int, ...]
+    space: int
+    expr: pl.Expr
+    name: str = _tmp("profile_key")
+
+    @classmethod
+    def for_instruments(cls, found: Sequence[InstrumentColumns]) -> _ProfileKey | None:
+        measures = {ic.instrument.measures for ic in found}
+        if not measures & {"loneliness", "isolation", "duration"}:
+            return None
+        comps = tuple(_profile_components(found))
+        sizes = tuple(len(c.values) + 1 for c in comps)
+        radices, r = [], 1
+        for size in sizes:
+            radices.append(r)
+            r *= size
+        dtype = pl.Int32 if r < 2**31 else pl.Int64
+        terms = [
+            c.expr.cast(dtype) * k if k > 1 else c.expr.cast(dtype)
+            for c, k in zip(comps, radices, strict=True)
+        ]
+        expr = pl.sum_horizontal(terms) if terms else pl.lit(0, dtype)
+        return cls(comps, tuple(radices), sizes, r, expr)
+
+
 def _add_profile(
-    scored: pl.DataFrame, found: Sequence[InstrumentColumns], settings: Mapping[str, Any]
-) -> tuple[pl.DataFrame, list[str], list[str]]:
-    """Add isolated / duration_band / profile / route by calling classify per combination."""
+    scored: pl.DataFrame, pkey: _ProfileKey, settings: Mapping[str, Any]
+) -> pl.DataFrame:
+    """Add isolated / duration_band / profile / route: classify once per combination."""
     from verbind.core import profile
     from verbind.core.settings import resolve_settings
 
-    measures = {ic.instrument.measures for ic in found}
-    if not measures & {"loneliness", "isolation", "duration"}:
-        return scored, [], []
+    keys = scored.get_column(pkey.name)
+    dense = pkey.space <= 1 << 20
+    if dense:
+        # Small key space: which keys occur, by counting (no hashing).
+        distinct = np.flatnonzero(np.bincount(keys.to_numpy(), minlength=pkey.space))
+    else:
+        distinct = keys.unique().sort().to_numpy()
+    radices = np.array(pkey.radices, dtype=np.int64)
+    sizes = np.array(pkey.sizes, dtype=np.int64)
+    digits = (distinct[:, None] // radices[None, :]) % sizes[None, :]
 
-    comps = _profile_components(found)
-    # Mixed-radix code of all components: one integer per row, so the distinct
-    # combinations are one cheap unique() on a single column.
-    sizes = np.array([len(c.values) + 1 for c in comps], dtype=np.int64)
-    radices = np.concatenate([[1], np.cumprod(sizes)[:-1]]).astype(np.int64)
-    space = int(np.prod(sizes)) if comps else 1
-    key_name = _tmp("profile_key")
-    terms = [c.expr.cast(pl.Int64) * int(r) for c, r in zip(comps, radices, strict=True)]
-    key_expr = pl.sum_horizontal(terms) if terms else pl.lit(0, pl.Int64)
-    with_key = scored.with_columns(key_expr.alias(key_name))
-    distinct = with_key.get_column(key_name).unique().sort().to_numpy()
-    digits = (distinct[:, None] // radices[None, :]) % sizes[None, :] if comps else None
-
-    build = _InputsBuilder(comps)
+    build = _InputsBuilder(pkey.comps)
     combine = settings.get("isolation_combine", "either")
     # classify() resolves its settings on every call; None takes its cached defaults.
     classify_settings = None if dict(settings) == resolve_settings() else settings
-    lookups = [(None, *c.values) for c in comps]
+    lookups = [(None, *c.values) for c in pkey.comps]
     out: dict[str, list[Any]] = {c: [] for c in PROFILE_COLUMNS}
-    for row in digits.tolist() if digits is not None else [[]] * len(distinct):
+    for row in digits.tolist():
         inputs = build([lookups[j][d] for j, d in enumerate(row)], combine)
         decision = profile.classify(inputs, classify_settings)
         out["isolated"].append(inputs.isolated)
@@ -1081,22 +1178,24 @@ def _add_profile(
         "route": pl.Enum(list(profile.ROUTES)),
         "underlying_route": pl.Enum(list(profile.ROUTES)),
     }
-    key = pl.col(key_name)
-    if space <= 1 << 20:
+    key = pl.col(pkey.name)
+    if dense:
         # A dense table indexed by the key: a gather, no hashing.
         index = distinct.tolist()
         exprs = []
         for name in PROFILE_COLUMNS:
-            table: list[Any] = [None] * space
+            table: list[Any] = [None] * pkey.space
             for k, value in zip(index, out[name], strict=True):
                 table[k] = value
             exprs.append(pl.lit(pl.Series(table, dtype=dtypes[name])).gather(key).alias(name))
     else:
-        keys = pl.Series(distinct, dtype=pl.Int64)
+        known = pl.Series(distinct, dtype=keys.dtype)
         exprs = [
             key.replace_strict(
-                keys, pl.Series(out[name], dtype=dtypes[name]), return_dtype=dtypes[name]
+                known, pl.Series(out[name], dtype=dtypes[name]), return_dtype=dtypes[name]
             ).alias(name)
             for name in PROFILE_COLUMNS
         ]
-    return with_key.with_columns(exprs).drop(key_name), list(PROFILE_COLUMNS), []
+    # Only the key column goes through the engine; the results are attached without copying.
+    columns = keys.to_frame().select(exprs)
+    return scored.drop(pkey.name).hstack(columns.get_columns())
