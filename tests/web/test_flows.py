@@ -333,3 +333,18 @@ def test_register_rejects_existing_address(people, client):
     )
     assert response.status_code == 200 and "email" in response.context["form"].errors
     assert make_user("unique@example.org").email == "unique@example.org"
+
+
+def test_create_organisation_command_is_idempotent(db):
+    from django.core.management import CommandError, call_command
+
+    from verbind.accounts.models import Membership, Organisation
+
+    call_command("create_organisation", "Wijkteam Noord", admin="Beheer@Example.org")
+    call_command("create_organisation", "Wijkteam Noord", admin="beheer@example.org")
+    org = Organisation.objects.get()
+    admin = User.objects.get(email="beheer@example.org")
+    assert not admin.has_usable_password()
+    assert Membership.objects.filter(user=admin, organisation=org, role="org_admin").count() == 1
+    with pytest.raises(CommandError, match="not an e-mail address"):
+        call_command("create_organisation", "X", admin="nobody")
