@@ -232,7 +232,7 @@ class Programme:
 # --- problems ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a programme, located at ``file`` (relative to the folder) and line.
 
@@ -1185,17 +1185,18 @@ class _Checker:
             weeks.append(
                 Week(
                     number=number,
-                    themes=tuple(t for t, _ in self._quiet_list(spec, "themes")),
+                    themes=self._names(spec, "themes"),
                     exercises=tuple(exercises),
                     readings=readings,
-                    extra_check_in=tuple(t for t, _ in self._quiet_list(spec, "check_in")),
+                    extra_check_in=self._names(spec, "check_in"),
                 )
             )
         return weeks
 
     @staticmethod
-    def _quiet_list(spec: Mapping[str, Any], key: str) -> list[tuple[str, None]]:
-        return [(str(v), None) for v in (spec.get(key) or [])]
+    def _names(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        """A list already validated (and reported) by ``_str_list``, read again quietly."""
+        return tuple(str(v) for v in (spec.get(key) or []))
 
     def _check_link(self, file: str, target: str, line: int) -> None:
         if target.startswith(("#", "//")) or _SCHEME.match(target):
