@@ -154,7 +154,7 @@ def generate(
     lonely = total >= LONELY_FROM
     severe = total >= SEVERE_FROM
     # Network trait: fewer and less close contacts go with loneliness (r about -0.4).
-    z_total = (total - total.mean()) / (total.std() or 1.0)
+    z_total = (total - total.mean()) / (total.std() or 1.0) if n else total.astype(float)
     network = -0.45 * z_total + np.sqrt(1 - 0.45**2) * rng.standard_normal(n)
 
     columns: dict[str, Any] = {

@@ -1,0 +1,286 @@
+"""Benchmark of bulk scoring: 1,000,000 synthetic respondents, DJG-11 + LSNS-6 + duration.
+
+Run with ``make bench`` (or ``python bench/bench_score.py [--rows N] [--write-docs]``).
+
+For Parquet and for CSV it reports, in one run:
+
+* ``floor``: a bare polars read of the file plus a sum of the same answer columns:
+  the least any scorer must do;
+* ``score``: reading and scoring through the code path of ``verbind score``
+  (``verbind.cli.bulk.run_score``), without and with writing the output file;
+* ``row by row``: pure-Python ``scoring.score`` for each instrument plus
+  ``profile.classify`` per person on a sample (20,000 rows), extrapolated;
+* peak memory (max RSS) of each measurement, each in a fresh process so one does not
+  inherit another's peak, and the tracemalloc peak of Python objects while scoring.
+
+Targets: score within 1.5x of the floor and at least 100x faster than row by row.
+Outputs go to bench/out/ (gitignored). ``--write-docs`` rewrites docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT / "src"))
+
+INSTRUMENTS = ("djg11", "lsns6", "duration")
+REPEAT = 5
+SAMPLE = 20_000
+
+
+def answer_columns() -> list[str]:
+    from verbind.core.instrument import registry
+
+    return [registry()[i].column(item.id) for i in INSTRUMENTS for item in registry()[i].items]
+
+
+def generate(rows: int) -> dict[str, Path]:
+    from verbind.core import demo_data
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    frame = demo_data.generate(rows, seed=2022, instruments=INSTRUMENTS)
+    paths = {"parquet": OUT / "survey.parquet", "csv": OUT / "survey.csv"}
+    frame.write_parquet(paths["parquet"])
+    frame.write_csv(paths["csv"])
+    return paths
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_floor(path: Path) -> dict:
+    import polars as pl
+
+    cols = answer_columns()
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path)
+        frame.select(pl.sum_horizontal(cols).sum())
+        times.append(time.perf_counter() - start)
+        del frame
+    return {"times": times, "peak_rss_mb": _peak_rss_mb()}
+
+
+def child_score(path: Path, write: bool) -> dict:
+    import tracemalloc
+
+    from verbind.cli.bulk import run_score
+
+    out = OUT / f"scored_{path.suffix.lstrip('.')}.parquet"
+    times, phases = [], []
+    if not write:
+        # Read + score only: the same run_score, with writing replaced by nothing.
+        from verbind.core import bulk
+
+        real_write = bulk.write_frame
+        bulk.write_frame = lambda frame, p: None
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        result, _, timing = run_score(path, out)
+        times.append(time.perf_counter() - start)
+        phases.append(timing)
+        rows, errors = result.rows, result.errors.height
+        del result
+    tracemalloc.start()
+    run_score(path, out)
+    py_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    if not write:
+        bulk.write_frame = real_write
+    return {
+        "times": times,
+        "phases": phases,
+        "rows": rows,
+        "errors": errors,
+        "peak_rss_mb": _peak_rss_mb(),
+        "python_peak_mb": py_peak,
+    }
+
+
+def child_row_by_row(path: Path) -> dict:
+    import polars as pl
+
+    from verbind.core import profile
+    from verbind.core.instrument import registry
+    from verbind.core.scoring import score
+
+    sample = pl.read_parquet(path, n_rows=SAMPLE)
+    instruments = [registry()[i] for i in INSTRUMENTS]
+    columns = {inst.id: [inst.column(item.id) for item in inst.items] for inst in instruments}
+    rows = sample.to_dicts()
+    start = time.perf_counter()
+    for row in rows:
+        results = {
+            inst.id: score(inst, {c: row[c] for c in columns[inst.id]}, strict=False)
+            for inst in instruments
+        }
+        profile.build_profile(results, today=dt.date(2026, 1, 1))
+    elapsed = time.perf_counter() - start
+    return {"sample": len(rows), "seconds": elapsed, "peak_rss_mb": _peak_rss_mb()}
+
+
+def run_child(kind: str, path: Path, *extra: str) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, str(path), *extra]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step {kind} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    import numpy
+    import polars
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "python": platform.python_version(),
+        "polars": polars.__version__,
+        "numpy": numpy.__version__,
+        "os": platform.platform(),
+    }
+
+
+def best(times: list[float]) -> float:
+    return min(times)
+
+
+def report(rows: int, results: dict, info: dict) -> str:
+    lines = [
+        f"Rows: {rows:,} (DJG-11 + LSNS-6 + duration; {len(answer_columns())} answer columns)",
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM; "
+        f"Python {info['python']}, polars {info['polars']}, numpy {info['numpy']}",
+        f"Date: {info['date']}",
+        f"Timings: best of {REPEAT} runs (median in brackets); each step in a fresh process.",
+        "",
+        "| file | floor: read + sum | read + score | ratio to floor | read + score + write | "
+        "row by row (extrapolated) | speed-up vs row by row | peak RSS score | "
+        "peak RSS floor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    rb = results["row_by_row"]
+    per_row = rb["seconds"] / rb["sample"]
+    row_total = per_row * rows
+    for kind in ("parquet", "csv"):
+        r = results[kind]
+        floor, score, full = (best(r[k]["times"]) for k in ("floor", "score", "full"))
+        med = {k: statistics.median(r[k]["times"]) for k in ("floor", "score", "full")}
+        lines.append(
+            f"| {kind} | {floor:.3f} s ({med['floor']:.3f}) | {score:.3f} s ({med['score']:.3f}) "
+            f"| {score / floor:.2f}x | {full:.3f} s ({med['full']:.3f}) | {row_total:.0f} s "
+            f"| {row_total / score:,.0f}x | {r['score']['peak_rss_mb']:.0f} MB "
+            f"| {r['floor']['peak_rss_mb']:.0f} MB |"
+        )
+    lines += [
+        "",
+        f"Row by row: {rb['sample']:,} rows in {rb['seconds']:.2f} s "
+        f"({per_row * 1e6:.0f} µs per respondent: scoring.score for 3 instruments + "
+        "profile.build_profile).",
+    ]
+    for kind in ("parquet", "csv"):
+        phases = results[kind]["full"]["phases"]
+        fastest = min(phases, key=lambda p: sum(p.values()))
+        lines.append(
+            f"Phases of the fastest full {kind} run: "
+            + ", ".join(f"{k} {v:.3f} s" for k, v in fastest.items())
+            + f"; Python-object peak while scoring (tracemalloc) "
+            f"{results[kind]['score']['python_peak_mb']:.1f} MB."
+        )
+    targets = []
+    for kind in ("parquet", "csv"):
+        r = results[kind]
+        ratio = best(r["score"]["times"]) / best(r["floor"]["times"])
+        speedup = row_total / best(r["score"]["times"])
+        floor_ok = "met" if ratio <= 1.5 else "NOT met"
+        speed_ok = "met" if speedup >= 100 else "NOT met"
+        targets.append(
+            f"{kind}: {ratio:.2f}x the floor (target <= 1.5x: {floor_ok}), "
+            f"{speedup:,.0f}x row by row (target >= 100x: {speed_ok})"
+        )
+    lines += ["", "Targets: " + "; ".join(targets) + "."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--write-docs", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, path = args.child[0], Path(args.child[1])
+        if kind == "floor":
+            out = child_floor(path)
+        elif kind == "score":
+            out = child_score(path, write=False)
+        elif kind == "full":
+            out = child_score(path, write=True)
+        else:
+            out = child_row_by_row(path)
+        print(json.dumps(out))
+        return
+
+    print(f"Generating {args.rows:,} synthetic respondents ...", flush=True)
+    paths = generate(args.rows)
+    results: dict = {}
+    for kind, path in paths.items():
+        results[kind] = {}
+        for step in ("floor", "score", "full"):
+            print(f"  {kind}: {step} ...", flush=True)
+            results[kind][step] = run_child(step, path)
+    print("  row by row sample ...", flush=True)
+    results["row_by_row"] = run_child("row_by_row", paths["parquet"])
+    info = machine()
+    text = report(args.rows, results, info)
+    (OUT / "results.json").write_text(json.dumps({"info": info, "results": results}, indent=1))
+    (OUT / "report.md").write_text(text + "\n")
+    print()
+    print(text)
+    if args.write_docs:
+        write_docs(text)
+        print("\nWrote docs/benchmarks.md")
+
+
+def write_docs(figures: str) -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    intro = (docs.read_text() if docs.exists() else "").split("<!-- figures -->")[0]
+    if not intro.strip():
+        intro = "# Benchmarks\n\n"
+    docs.write_text(intro.rstrip() + "\n\n<!-- figures -->\n" + figures + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Bulk scoring of real files: CSV (labels, codes), Parquet, SPSS .sav, mappings, errors."""
+
+from __future__ import annotations
+
+import polars as pl
+import pyreadstat
+import pytest
+
+from verbind.core import bulk
+from verbind.core.scoring import score
+
+# Hand-worked DJG-11 rows (5-point codes 1..5). Negative items 2,3,5,6,9,10 score 1 for
+# codes 1-3; positive items 1,4,7,8,11 score 1 for codes 3-5.
+ALL_CONNECTED = [1, 5, 5, 1, 5, 5, 1, 1, 5, 5, 1]  # total 0
+ALL_LONELY = [5, 1, 1, 5, 1, 1, 5, 5, 1, 1, 5]  # total 11
+TWO_EMOTIONAL = [1, 2, 3, 1, 5, 5, 1, 1, 5, 5, 1]  # items 2, 3 -> total 2, emotional 2
+THREE = [3, 2, 3, 1, 5, 5, 1, 1, 5, 5, 1]  # + item 1 "more or less" -> total 3
+
+
+def djg_frame(rows, *, as_text=None):
+    data = {f"djg11_{i + 1}": [r[i] for r in rows] for i in range(11)}
+    frame = pl.DataFrame(data)
+    if as_text:
+        frame = frame.with_columns(pl.all().replace_strict(as_text, return_dtype=pl.String))
+    return frame
+
+
+def test_hand_worked_totals_levels_and_cutoffs():
+    result = bulk.score_frame(djg_frame([ALL_CONNECTED, ALL_LONELY, TWO_EMOTIONAL, THREE]))
+    f = result.frame
+    assert f["djg11_total"].to_list() == [0, 11, 2, 3]
+    assert f["djg11_emotional"].to_list() == [0, 6, 2, 2]
+    assert f["djg11_social"].to_list() == [0, 5, 0, 1]
+    assert f["djg11_level"].cast(pl.String).to_list() == [
+        "not_lonely",
+        "very_severely_lonely",
+        "not_lonely",
+        "moderately_lonely",
+    ]
+    assert f["djg11_total_cutoff"].to_list() == [False, True, False, True]
+    assert f["djg11_emotional_cutoff"].to_list() == [False, True, True, True]
+    assert result.errors.height == 0
+    assert result.scored_rows == 4
+
+
+def test_setting_override_moves_the_cutoff():
+    mapping = bulk.ColumnMapping(settings={"djg11_subscale_cutoff": 3})
+    f = bulk.score_frame(djg_frame([TWO_EMOTIONAL, ALL_LONELY]), mapping).frame
+    assert f["djg11_emotional_cutoff"].to_list() == [False, True]
+
+
+def test_csv_with_dutch_labels_any_case_and_spacing(tmp_path):
+    nl = {1: "JA!", 2: " ja ", 3: "Min  of meer", 4: "nee", 5: "Nee!"}
+    path = tmp_path / "nl.csv"
+    djg_frame([ALL_LONELY, THREE], as_text=nl).write_csv(path)
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    assert result.frame["djg11_total"].to_list() == [11, 3]
+
+
+def test_csv_with_semicolons_and_numeric_codes(tmp_path):
+    path = tmp_path / "codes.csv"
+    djg_frame([THREE, ALL_CONNECTED]).write_csv(path, separator=";")
+    frame = bulk.read_survey(path).frame
+    assert frame.width == 11
+    assert bulk.score_frame(frame).frame["djg11_total"].to_list() == [3, 0]
+
+
+def test_csv_with_text_far_below_the_first_rows_is_read_and_reported(tmp_path):
+    rows = [ALL_CONNECTED] * 300 + [THREE]
+    frame = djg_frame(rows).with_columns(pl.col("djg11_5").cast(pl.String))
+    frame[300, "djg11_5"] = "weet niet"
+    path = tmp_path / "late.csv"
+    frame.write_csv(path)
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    assert result.frame["djg11_total"][299] == 0
+    assert result.frame["djg11_total"][300] is None
+    errors = result.errors.to_dicts()
+    assert [(e["row"], e["column"], e["value"]) for e in errors] == [(301, "djg11_5", "weet niet")]
+
+
+def test_parquet_round_trip(tmp_path):
+    path = tmp_path / "s.parquet"
+    djg_frame([ALL_LONELY]).write_parquet(path)
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    out = tmp_path / "out.parquet"
+    bulk.write_frame(result.frame, out)
+    back = pl.read_parquet(out)
+    assert back["djg11_total"].to_list() == [11]
+    assert back["djg11_level"].cast(pl.String).to_list() == ["very_severely_lonely"]
+
+
+def test_sav_value_labels_are_used_before_codes(tmp_path):
+    # The file's own coding: 1 = nee, 2 = min of meer, 3 = ja (not our 3-point codes).
+    own = {1.0: "nee", 2.0: "min of meer", 3.0: "ja"}
+    codes = {"no": 1.0, "more_or_less": 2.0, "yes": 3.0}
+    lonely_row = ["no" if i in (0, 3, 6, 7, 10) else "yes" for i in range(11)]
+    frame = pl.DataFrame(
+        {f"djg11_{i + 1}": [codes[lonely_row[i]], codes["more_or_less"]] for i in range(11)}
+    )
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=dict.fromkeys(frame.columns, own))
+    survey = bulk.read_survey(path)
+    result = bulk.score_frame(survey.frame, value_labels=survey.value_labels)
+    assert result.frame["djg11_total"].to_list() == [11, 11]
+    # Without the labels the same codes mean 1 = yes!, 2 = yes, 3 = more or less.
+    plain = bulk.score_frame(survey.frame, bulk.ColumnMapping(value_labels=False))
+    want = score("djg11", {f"djg11_{i + 1}": codes[lonely_row[i]] for i in range(11)})
+    assert plain.frame["djg11_total"][0] == want.total.value
+
+
+def test_sav_output_is_readable(tmp_path):
+    result = bulk.score_frame(djg_frame([THREE]))
+    out = tmp_path / "out.sav"
+    bulk.write_frame(result.frame, out)
+    back, _ = pyreadstat.read_sav(str(out), output_format="polars")
+    assert back["djg11_total"].to_list() == [3]
+    assert back["djg11_level"].to_list() == ["moderately_lonely"]
+
+
+def test_mapping_renames_columns_declares_form_and_custom_codes(tmp_path):
+    mapping_file = tmp_path / "mapping.yaml"
+    mapping_file.write_text(
+        "columns:\n"
+        + "".join(f"  V{i}: djg11_{i}\n" for i in range(1, 12))
+        + "forms:\n  djg11: three_point\n"
+        + "codings:\n  djg11:\n    9: null\n    j: 'yes'\n",
+        encoding="utf-8",
+    )
+    mapping = bulk.load_mapping(mapping_file)
+    # 3-point codes: 1 = yes, 2 = more or less, 3 = no.
+    three = [3, 1, 1, 3, 1, 1, 3, 3, 1, 1, 3]
+    frame = pl.DataFrame({f"V{i + 1}": [str(three[i]), "9" if i == 0 else "j"] for i in range(11)})
+    result = bulk.score_frame(frame, mapping)
+    assert result.frame["djg11_total"].to_list() == [11, 6]
+    assert "V1" in result.frame.columns and "djg11_1" not in result.frame.columns
+    assert result.errors.height == 0
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("forms:\n  djg11: seven_point\n", "unknown answer form 'seven_point'"),
+        ("forms:\n  nope: five_point\n", "unknown instrument 'nope'"),
+        ("codings:\n  djg11:\n    9: maybe\n", "unknown option 'maybe'"),
+        ("codings:\n  whatever:\n    9: null\n", "not an instrument id or a standard column"),
+        ("colums: {}\n", "colums: unknown field"),
+        ("columns: [a, b]\n", "columns: expected a mapping"),
+    ],
+)
+def test_bad_mapping_files_name_the_field(tmp_path, text, message):
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(bulk.BulkInputError, match=message):
+        bulk.load_mapping(path)
+
+
+def test_invalid_values_are_reported_and_only_that_instrument_is_null():
+    frame = djg_frame([THREE, THREE]).with_columns(
+        pl.Series("lsns6_1", [2, 7]), *(pl.lit(3).alias(f"lsns6_{i}") for i in range(2, 7))
+    )
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(9).otherwise(pl.col("djg11_4")).alias("djg11_4")
+    )
+    result = bulk.score_frame(frame)
+    f = result.frame
+    assert f["djg11_total"].to_list() == [None, 3]
+    assert f["lsns6_total"].to_list() == [17, None]
+    errors = {(e["row"], e["column"], e["value"]) for e in result.errors.to_dicts()}
+    assert errors == {(1, "djg11_4", "9"), (2, "lsns6_1", "7")}
+    assert all(
+        "0=none/geen" in e["allowed"]
+        for e in result.errors.to_dicts()
+        if e["instrument"] == "lsns6"
+    )
+    assert result.invalid_rows == 2 and result.scored_rows == 0 and result.unscored_rows == 0
+
+
+def test_too_many_missing_is_reported_with_the_missing_columns():
+    row = list(THREE)
+    frame = djg_frame([row, row]).with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("djg11_2", "djg11_7")
+    )
+    result = bulk.score_frame(frame)
+    assert result.frame["djg11_total"].to_list() == [None, 3]
+    (error,) = result.errors.to_dicts()
+    assert error["row"] == 1 and error["column"] == "djg11_2, djg11_7"
+    assert error["problem"].startswith(bulk.TOO_MANY_MISSING)
+    assert result.incomplete_rows == 1 and result.invalid_rows == 0
+
+
+def test_one_missing_answer_is_allowed_and_not_imputed():
+    frame = djg_frame([ALL_LONELY]).with_columns(pl.lit(None, pl.Int64).alias("djg11_2"))
+    result = bulk.score_frame(frame)
+    assert result.frame["djg11_total"].to_list() == [10]
+    assert result.frame["djg11_emotional"].to_list() == [None]  # subscales allow none
+    assert result.errors.height == 0
+
+
+def test_profile_columns_come_from_classify():
+    from verbind.core import profile
+
+    frame = djg_frame([ALL_LONELY, ALL_CONNECTED]).with_columns(
+        *(pl.lit(0).alias(f"lsns6_{i}") for i in range(1, 7)),
+        pl.Series("duration", [4, 0]),
+    )
+    f = bulk.score_frame(frame).frame
+    assert f["isolated"].to_list() == [True, True]
+    assert f["profile"].cast(pl.String).to_list() == ["lonely_and_isolated", "chosen_solitude"]
+    assert f["duration_band"].cast(pl.String).to_list() == ["chronic", "none"]
+    expected = profile.classify(
+        profile.ProfileInputs(
+            lonely=True, severity="very_severely_lonely", emotional=True, social=True,
+            isolated=True, isolation_sources=("lsns6",), duration_answer="gt_2_years",
+        )
+    )  # fmt: skip
+    assert f["route"][0] == expected.route
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("survey.xlsx", b"x", "unknown file type '.xlsx'"),
+        ("survey", b"x", r"unknown file type '\(no extension\)'"),
+        ("empty.csv", b"", "the file is empty"),
+        ("broken.parquet", b"not parquet at all", "cannot read this parquet file"),
+        ("broken.sav", b"not spss", "cannot read this sav file"),
+    ],
+)
+def test_unreadable_inputs_give_clear_errors(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(bulk.BulkInputError, match=message):
+        bulk.read_survey(path)
+
+
+def test_missing_file_and_no_instrument_columns(tmp_path):
+    with pytest.raises(bulk.BulkInputError, match="file not found"):
+        bulk.read_survey(tmp_path / "nope.csv")
+    with pytest.raises(bulk.BulkInputError, match="no instrument columns found"):
+        bulk.score_frame(pl.DataFrame({"age": [30], "q1": [2]}))
+
+
+def test_parse_forms_and_settings_arguments():
+    assert bulk.parse_forms(["djg11=three_point"]) == {"djg11": "three_point"}
+    with pytest.raises(bulk.BulkInputError, match="expected INSTRUMENT=FORM"):
+        bulk.parse_forms(["djg11"])
+    with pytest.raises(bulk.BulkInputError, match="unknown answer form"):
+        bulk.parse_forms(["djg11=eleven"])
+    with pytest.raises(bulk.BulkInputError, match="unknown setting"):
+        bulk.score_frame(djg_frame([THREE]), bulk.ColumnMapping(settings={"djg11_cutof": 3}))
