@@ -124,7 +124,14 @@ def _num(value: float | None) -> str:
 
 
 def prevalence_rich_table(table: pl.DataFrame, group: str | None) -> Table:
-    indicators = table.select("indicator", "label").unique(maintain_order=True).rows()
+    # An indicator nobody has a value for (e.g. isolation without its instruments) is left out.
+    known = table.filter(pl.col("group") == stats.TOTAL_GROUP, pl.col("n") > 0)["indicator"]
+    indicators = (
+        table.filter(pl.col("indicator").is_in(known.implode()))
+        .select("indicator", "label")
+        .unique(maintain_order=True)
+        .rows()
+    )
     title = f"Prevalence by {group} (95% Wilson CI)" if group else "Prevalence (95% Wilson CI)"
     out = Table(title=title, title_justify="left")
     out.add_column(group or "group")

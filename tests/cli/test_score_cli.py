@@ -1,0 +1,151 @@
+"""``verbind score`` and ``verbind demo-data`` end to end, on real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pyreadstat
+from typer.testing import CliRunner
+
+from verbind.cli.main import app
+
+WIDE = {"COLUMNS": "400", "NO_COLOR": "1"}
+REPO = Path(__file__).resolve().parents[2]
+LONELY = [5, 1, 1, 5, 1, 1, 5, 5, 1, 1, 5]  # DJG-11 total 11
+CONNECTED = [1, 5, 5, 1, 5, 5, 1, 1, 5, 5, 1]  # total 0
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args], env=WIDE)
+
+
+def survey(rows, groups):
+    data = {f"djg11_{i + 1}": [r[i] for r in rows] for i in range(11)}
+    return pl.DataFrame({"region": groups, **data})
+
+
+def test_score_csv_with_errors_file_and_group_table(tmp_path):
+    src = tmp_path / "in.csv"
+    frame = survey([LONELY, CONNECTED, LONELY, CONNECTED], ["Noord", "Noord", "Zuid", "Zuid"])
+    frame = frame.with_columns(pl.Series("djg11_3", [1, 5, 8, 5]))  # row 3: 8 is no code
+    frame.write_csv(src)
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out, "--group", "region")
+    assert result.exit_code == 0, result.output
+    scored = pl.read_csv(out)
+    assert scored["djg11_total"].to_list() == [11, 0, None, 0]
+    assert scored.columns[: frame.width] == frame.columns  # input kept as it was
+    errors = pl.read_csv(tmp_path / "out.errors.csv", infer_schema=False)
+    assert errors.select("row", "column", "value").rows() == [("3", "djg11_3", "8")]
+    assert "3=more or less/min of meer" in errors["allowed"][0]
+    text = result.output
+    assert re.search(r"rows with invalid answers\s*│\s*1\s", text)
+    assert "isolated" not in text  # no isolation instrument: no empty column
+    assert "out.errors.csv" in text
+    # Noord: 1 of 2 lonely = 50.0% (9.5-90.5); Zuid: the invalid row is left out (0 of 1).
+    assert "Noord" in text and "50.0% (9.5–90.5)" in text
+    assert "0.0% (0.0–79.3)" in text
+    assert "lonely (DJG-11 >= 3)" in text
+
+
+def test_three_point_form_renamed_columns_and_settings_via_mapping(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns:\n" + "".join(f"  q{i}: djg11_{i}\n" for i in range(1, 12)), encoding="utf-8"
+    )
+    three = [3, 1, 1, 3, 1, 1, 3, 3, 1, 1, 3]  # 3-point: 1 yes, 2 more or less, 3 no
+    src = tmp_path / "in.parquet"
+    pl.DataFrame({f"q{i + 1}": [three[i], 2] for i in range(11)}).write_parquet(src)
+    out = tmp_path / "out.parquet"
+    result = run(
+        "score", src, "-o", out, "--mapping", mapping, "--form", "djg11=three_point",
+        "--setting", "djg11_lonely_cutoff=12",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scored = pl.read_parquet(out)
+    assert scored["djg11_total"].to_list() == [11, 11]
+    assert scored["djg11_total_cutoff"].to_list() == [False, False]  # cut-off moved to 12
+    assert not (tmp_path / "out.errors.csv").exists()
+
+
+def test_sav_in_with_value_labels_and_sav_out(tmp_path):
+    labels = {1.0: "ja!", 2.0: "ja", 3.0: "min of meer", 4.0: "nee", 5.0: "nee!"}
+    frame = pl.DataFrame({f"djg11_{i + 1}": [float(LONELY[i])] for i in range(11)})
+    src = tmp_path / "in.sav"
+    pyreadstat.write_sav(
+        frame, str(src), variable_value_labels=dict.fromkeys(frame.columns, labels)
+    )
+    out = tmp_path / "out.sav"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    back, _ = pyreadstat.read_sav(str(out), output_format="polars")
+    assert back["djg11_total"].to_list() == [11]
+
+
+def test_nothing_scored_exits_1_and_writes_errors_but_no_output(tmp_path):
+    src = tmp_path / "in.csv"
+    survey([[9] * 11], ["x"]).write_csv(src)
+    out = tmp_path / "out.csv"
+    errors = tmp_path / "problems.csv"
+    result = run("score", src, "-o", out, "--errors", errors)
+    assert result.exit_code == 1
+    assert "no row could be scored" in result.output
+    assert not out.exists()
+    assert pl.read_csv(errors).height == 11
+
+
+def test_wrong_arguments_exit_2_with_a_clear_message(tmp_path):
+    src = tmp_path / "in.csv"
+    survey([LONELY], ["x"]).write_csv(src)
+    cases = [
+        (["score", src, "-o", tmp_path / "out.xlsx"], "cannot write '.xlsx'"),
+        (["score", tmp_path / "nope.csv", "-o", tmp_path / "o.csv"], "file not found"),
+        (["score", src, "-o", tmp_path / "o.csv", "--form", "djg11=x"], "unknown answer form"),
+        (["score", src, "-o", tmp_path / "o.csv", "--group", "age"], "--group 'age': no such"),
+        (["score", src, "-o", tmp_path / "o.csv", "--setting", "nope=1"], "unknown setting"),
+    ]
+    for args, message in cases:
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+    other = tmp_path / "other.csv"
+    pl.DataFrame({"age": [1]}).write_csv(other)
+    result = run("score", other, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "no instrument columns found" in result.output
+
+
+def test_demo_data_then_score_in_a_real_process(tmp_path):
+    env = {**os.environ, **WIDE, "PYTHONPATH": str(REPO / "src")}
+    demo = tmp_path / "demo.parquet"
+    made = subprocess.run(
+        [sys.executable, "-m", "verbind", "demo-data", "3000", "-o", demo, "--seed", "4",
+         "--invalid-rate", "0.002"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "scored.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "verbind", "score", demo, "-o", out, "--group", "age_group"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    scored = pl.read_csv(out)
+    assert scored.height == 3000
+    assert {"djg11_total", "lsns6_total", "isolated", "duration_band", "profile", "route"} <= set(
+        scored.columns
+    )
+    errors = pl.read_csv(tmp_path / "scored.errors.csv")
+    assert errors.height > 0 and set(errors["problem"]) == {"unknown answer"}
+    assert "Prevalence by age_group" in done.stdout and "75+" in done.stdout
+
+
+def test_demo_data_rejects_bad_arguments(tmp_path):
+    result = run("demo-data", "10", "-o", tmp_path / "x.json")
+    assert result.exit_code == 2 and "cannot write '.json'" in result.output
+    result = run("demo-data", "10", "-o", tmp_path / "x.csv", "--instruments", "djg99")
+    assert result.exit_code == 2 and "unknown instrument" in result.output
