@@ -131,3 +131,38 @@ def test_bulk_equals_score_row_by_row(instrument_id):
             assert (n + bulk.ROW_BASE in error_rows) == refused, (row, expected)
 
     check()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{}, {"isolation_combine": "both", "djg11_lonely_cutoff": 4, "chronic_from_months": 12}],
+)
+def test_bulk_profile_equals_build_profile_row_by_row(overrides):
+    """The profile columns come from the same rules as one person's profile."""
+    import datetime as dt
+
+    from verbind.core import demo_data, profile
+
+    frame = demo_data.generate(
+        1500, seed=11, missing_rate=0.05, invalid_rate=0.01,
+        instruments=["djg11", "djg6", "lsns6", "steptoe", "duration", "context"],
+    )  # fmt: skip
+    result = bulk.score_frame(frame, bulk.ColumnMapping(settings=overrides))
+    out = result.frame
+    instruments = [
+        registry()[i] for i in ("djg11", "djg6", "lsns6", "steptoe", "duration", "context")
+    ]
+    for n, row in enumerate(frame.iter_rows(named=True)):
+        results = {}
+        for inst in instruments:
+            answers = {inst.column(i.id): row[inst.column(i.id)] for i in inst.items}
+            expected = _reference(inst, answers, None, result.settings)
+            if expected is not None:
+                results[inst.id] = expected
+        want = profile.build_profile(results, settings=overrides, today=dt.date(2026, 1, 1))
+        got = out.row(n, named=True)
+        assert got["profile"] == want.classification.quadrant, (n, row)
+        assert got["duration_band"] == want.classification.duration_band, (n, row)
+        assert got["route"] == want.classification.route, (n, row)
+        assert got["underlying_route"] == want.classification.underlying_route, (n, row)
+        assert got["isolated"] == want.inputs.isolated, (n, row)

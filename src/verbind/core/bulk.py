@@ -1024,10 +1024,13 @@ def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
                 if item.key is not None:
                     continue
                 opt = pl.col(_tmp("val", inst.id, item_id))
+                # An instrument with an answer we cannot read has no result for the row
+                # (as in scoring one person): none of its answers count.
+                code = (opt.to_physical().cast(pl.Int32) + 1).fill_null(0)
                 comps.append(
                     _Component(
                         f"{inst.id}.{item_id}",
-                        (opt.to_physical().cast(pl.UInt32) + 1).fill_null(0),
+                        pl.when(pl.col(_tmp("inst_bad", inst.id))).then(0).otherwise(code),
                         _item_option_keys(inst, item),
                     )
                 )
