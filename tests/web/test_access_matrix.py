@@ -105,6 +105,15 @@ def _coach_membership(p: People) -> dict[str, int]:
     return {"pk": Membership.objects.get(user=p.coach, role=Role.COACH).pk}
 
 
+def _saved_result(p: People) -> dict[str, int]:
+    """A real, scored measurement of the participant (its page re-reads the answers)."""
+    from test_measurements import answers_for
+
+    from verbind.screening.domain.measurements import save_measurement
+
+    return {"pk": save_measurement(p.participant, "short", answers_for(True, True)).pk}
+
+
 RULES: dict[str, Rule] = {
     "start": Rule(ALL),
     "crisis_help": Rule(ALL),
@@ -168,6 +177,17 @@ RULES: dict[str, Rule] = {
         ADMIN_ACTION, "post", data=lambda p: {"email": "new.coach@example.org"}
     ),
     "organisation:deactivate_coach": Rule(ADMIN_ACTION, "post", kwargs=_coach_membership),
+    # screening: the public self-test. Without a test in progress (no cookie: the matrix
+    # client has none) the question, result and save pages send the person to the start.
+    "screening:start": Rule(ALL),
+    "screening:question": Rule(dict.fromkeys(ROLES, "redirect"), kwargs=lambda p: {"number": 1}),
+    "screening:crisis": Rule(ALL),
+    "screening:result": Rule(dict.fromkeys(ROLES, "redirect")),
+    "screening:save": Rule(outcomes("redirect", anonymous="login"), "post"),
+    "screening:saved_result": Rule(
+        outcomes("not_found", anonymous="login", participant="ok"), kwargs=_saved_result
+    ),
+    "screening:stop": Rule(dict.fromkeys(ROLES, "redirect"), "post"),
 }
 
 

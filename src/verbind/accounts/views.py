@@ -153,6 +153,15 @@ def accept_invitation(request, token: str):
                         _lang(),
                         consent_to_store=form.cleaned_data["consent_store"],
                     )
+                    # A self-test finished before following the link is saved too.
+                    pending_test = pending.from_request(request)
+                    if pending_test is not None:
+                        measurements.save_measurement(
+                            user,
+                            pending_test.battery,
+                            pending_test.answers,
+                            language=pending_test.language,
+                        )
                 invitations.accept_invitation(invitation, user, _lang())
         except (invitations.InvitationError, registration.RegistrationError) as exc:
             return render(
@@ -164,7 +173,9 @@ def accept_invitation(request, token: str):
         if not request.user.is_authenticated:
             login(request, user, backend=_BACKEND)
         messages.success(request, _("Welcome! The invitation is accepted."))
-        return redirect("coaching:dashboard" if is_coach_invite else "accounts:home")
+        response = redirect("coaching:dashboard" if is_coach_invite else "accounts:home")
+        pending.clear_cookie(response)
+        return response
 
     return render(
         request,
