@@ -28,7 +28,18 @@ CRISIS_EN = "Need help? You are not alone"
 
 
 def run(args, input=None):
+    # Most cases use the short test; the full one (the default) is asked for explicitly.
+    if "--full" not in args and "--default" not in args:
+        args = ["--short", *args]
+    args = [a for a in args if a != "--default"]
     return CliRunner().invoke(app, ["test", *args], input=input, env=ENV)
+
+
+def test_the_full_test_is_the_default():
+    result = run(["--default", "--lang", "en"], input="s\n")
+    full = get_battery("full")
+    assert f"of {len(full.screens)}" in result.stdout
+    assert f"of {len(get_battery('short').screens)}" not in result.stdout
 
 
 def flat(text):
@@ -156,7 +167,7 @@ def test_a_real_process_reads_answers_from_stdin():
     answers, (quadrant, band, route, _) = PATTERNS["lonely_among_people_transient"]
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     done = subprocess.run(
-        [sys.executable, "-m", "verbind", "test", "--answers", "-", "--json"],
+        [sys.executable, "-m", "verbind", "test", "--short", "--answers", "-", "--json"],
         input=json.dumps(answers),
         capture_output=True,
         text=True,
@@ -171,7 +182,7 @@ def test_a_real_process_reads_answers_from_stdin():
         route,
     )
     bad = subprocess.run(
-        [sys.executable, "-m", "verbind", "test", "--answers", "-", "--lang", "en"],
+        [sys.executable, "-m", "verbind", "test", "--short", "--answers", "-", "--lang", "en"],
         input=json.dumps({**answers, "duration": "ages"}),
         capture_output=True,
         text=True,
@@ -496,7 +507,7 @@ def test_end_to_end_in_a_real_terminal(tmp_path):
     battery = get_battery("short")
     keys = typed(battery, answers, "en")
     expected = explain(build_profile(battery.score(answers)), "en")
-    term = Terminal(tmp_path, f"{sys.executable} -m verbind test --lang en")
+    term = Terminal(tmp_path, f"{sys.executable} -m verbind test --short --lang en")
     try:
         term.wait_for("Question 1 of 17")
         term.type(keys[0])

@@ -601,9 +601,10 @@ def test_command(
         bool,
         typer.Option(
             "--short/--full",
-            help="The short test (DJG-6, LSNS-6, duration, wishes, safety) or the full one.",
+            help="The short test (DJG-6, LSNS-6, duration, wishes, safety) or the full one "
+            "(the default, as in issue 2: DJG-11, LSNS-6, Steptoe, UCLA-3, duration, context).",
         ),
-    ] = True,
+    ] = False,
     answers: Annotated[
         str | None,
         typer.Option(
