@@ -39,7 +39,7 @@ class SettingSpec:
     default: Any
     kind: type  # int or str
     description: str
-    source: str  # "profile" or "<instrument>.<scale>[, ...]"
+    source: str  # "profile", "change" or "<instrument>.<scale>[, ...]"
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[Any, ...] | None = None
@@ -155,6 +155,19 @@ PROFILE_SETTINGS: tuple[SettingSpec, ...] = (
             "'both' = isolated only when every answered instrument says so."
         ),
         source="profile",
+    ),
+    SettingSpec(
+        name="strong_worsening_percent",
+        default=25,
+        kind=int,
+        minimum=1,
+        maximum=100,
+        description=(
+            "A coach is alerted to a strong worsening when loneliness rose by at least "
+            "this percentage of the scale's range since the previous measurement "
+            "(verbind.core.change; 25 = 3 points on the DJG-11, 2 on the DJG-6)."
+        ),
+        source="change",
     ),
 )
 

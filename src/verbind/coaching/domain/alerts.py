@@ -6,24 +6,45 @@ for every saved measurement so a coach who is added later sees open ones too.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.db import transaction
 from django.utils import timezone
 
 from verbind.coaching.models import Alert, AlertKind
+from verbind.core import change
+from verbind.core.instrument import registry
 from verbind.screening.models import Measurement
 
-# A strong worsening: loneliness rose by at least this share of the scale's range since the
-# previous measurement (e.g. 3 of 11 points on the DJG-11, 2 of 6 on the DJG-6).
-WORSENING_SHARE = 0.25
+# The default threshold as a share of the range, for code that read it here before the
+# rule moved to the core (the setting ``strong_worsening_percent`` decides).
+WORSENING_SHARE = float(change.worsening_threshold())
 
 
-def is_strong_worsening(previous: Measurement | None, current: Measurement) -> bool:
+def share_of(instrument: str, score: int | None, top: int | None) -> Fraction | None:
+    """A stored loneliness score as a share of its scale's range (the core's definition);
+    a scale the registry does not know counts from 0 to the stored maximum."""
+    if score is None or not top:
+        return None
+    if instrument in registry():
+        return change.loneliness_share(instrument, score)
+    return change.share_of_range(score, 0, top)
+
+
+def loneliness_share_of(measurement) -> Fraction | None:
+    """The loneliness of a Measurement (or CheckIn) as a share of its scale's range."""
+    return share_of(
+        measurement.loneliness_instrument,
+        measurement.loneliness_score,
+        measurement.loneliness_max,
+    )
+
+
+def is_strong_worsening(previous, current) -> bool:
+    """The core's rule (verbind.core.change), applied to two stored measurements."""
     if previous is None:
         return False
-    before, now = previous.loneliness_fraction, current.loneliness_fraction
-    if before is None or now is None:
-        return False
-    return now - before >= WORSENING_SHARE - 1e-9
+    return change.is_strong_worsening(loneliness_share_of(previous), loneliness_share_of(current))
 
 
 @transaction.atomic

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from verbind.accounts import permissions
 from verbind.accounts.models import Organisation, User
+from verbind.coaching.domain.alerts import share_of
 from verbind.coaching.models import Alert, CoachAssignment
+from verbind.core import change
 from verbind.screening.models import Measurement
 
 _LATEST_FIELDS = (
@@ -34,25 +37,24 @@ class DashboardRow:
     measurement_count: int
     open_alerts: int
     latest: dict
-    first_fraction: float | None
+    first_fraction: Fraction | None
 
     @property
-    def latest_fraction(self) -> float | None:
-        score, top = self.latest.get("loneliness_score"), self.latest.get("loneliness_max")
-        return score / top if score is not None and top else None
+    def latest_fraction(self) -> Fraction | None:
+        latest = self.latest
+        return share_of(
+            latest.get("loneliness_instrument") or "",
+            latest.get("loneliness_score"),
+            latest.get("loneliness_max"),
+        )
 
     @property
     def trend(self) -> str | None:
         """ "better", "worse" or "same" loneliness since the first measurement; None when
-        there is only one measurement. (Scores are compared as a share of their scale.)"""
-        if self.measurement_count < 2 or self.first_fraction is None:
+        there is only one measurement. (The core's rule: verbind.core.change.trend.)"""
+        if self.measurement_count < 2:
             return None
-        now = self.latest_fraction
-        if now is None:
-            return None
-        if abs(now - self.first_fraction) < 1e-9:
-            return "same"
-        return "better" if now < self.first_fraction else "worse"
+        return change.trend(self.first_fraction, self.latest_fraction)
 
 
 def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow]:
@@ -79,6 +81,7 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
     )
     qs = permissions.participants_for_coach(coach, organisation).annotate(
         **annotations,
+        first_loneliness_instrument=Subquery(first.values("loneliness_instrument")[:1]),
         first_loneliness_score=Subquery(first.values("loneliness_score")[:1]),
         first_loneliness_max=Subquery(first.values("loneliness_max")[:1]),
         measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
@@ -87,7 +90,6 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
     )
     rows = []
     for p in qs:
-        fs, fm = p.first_loneliness_score, p.first_loneliness_max
         rows.append(
             DashboardRow(
                 participant=p,
@@ -95,7 +97,11 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
                 measurement_count=p.measurement_count,
                 open_alerts=p.open_alerts,
                 latest={f: getattr(p, f"latest_{f}") for f in _LATEST_FIELDS},
-                first_fraction=fs / fm if fs is not None and fm else None,
+                first_fraction=share_of(
+                    p.first_loneliness_instrument or "",
+                    p.first_loneliness_score,
+                    p.first_loneliness_max,
+                ),
             )
         )
     # Flags first, then whoever did a test most recently.

@@ -1,0 +1,127 @@
+"""Change in loneliness between two measurements: the trend and the "strong worsening" rule.
+
+Measurements may use different loneliness instruments (the short self-test asks the DJG-6,
+the full one the DJG-11), so a score is compared as its *share of the scale's range*:
+``(score - minimum) / (maximum - minimum)``, turned round when a higher score means less
+loneliness. 0 is the least lonely answer the scale allows, 1 the loneliest.
+
+* :func:`trend` - loneliness since the first measurement: ``"better"``, ``"worse"`` or
+  ``"same"`` (any difference counts; the coach dashboard shows it).
+* :func:`is_strong_worsening` - loneliness rose by at least ``strong_worsening_percent``
+  (a setting, default 25) of the scale's range since the previous measurement. A coach is
+  alerted. On the DJG-11 (0-11) that is a rise of 3 points or more (2.75 rounded up); on
+  the DJG-6 (0-6) 2 points or more (1.5 rounded up).
+
+Shares are exact fractions, so a rise of exactly the threshold counts, with no rounding
+error in between. A change is about a score, never a diagnosis.
+
+Pure Python: no Django imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any, Literal
+
+from verbind.core.instrument import registry
+from verbind.core.settings import resolve_settings
+
+Trend = Literal["better", "worse", "same"]
+Share = Fraction | float
+
+SETTING = "strong_worsening_percent"
+
+# A float share comes from dividing two small whole numbers (a score by its range); the
+# nearest fraction with a denominator up to this is exactly that quotient again.
+_FLOAT_DENOMINATOR_LIMIT = 10_000
+
+
+class ChangeError(ValueError):
+    """A score cannot be placed on its scale; the message says which value and why."""
+
+
+def share_of_range(
+    score: int | None, minimum: int, maximum: int, *, higher_is: str = "worse"
+) -> Fraction | None:
+    """``score`` as an exact share of the range ``minimum..maximum`` (0 = least lonely).
+
+    None when there is no score. ChangeError when the range is empty or the score lies
+    outside it.
+    """
+    if score is None:
+        return None
+    if maximum <= minimum:
+        raise ChangeError(f"scale range {minimum}..{maximum} is empty: maximum must be larger")
+    if not minimum <= score <= maximum:
+        raise ChangeError(f"score {score} is outside the scale's range {minimum}..{maximum}")
+    share = Fraction(score - minimum, maximum - minimum)
+    return share if higher_is == "worse" else 1 - share
+
+
+def loneliness_share(instrument_id: str, score: int | None) -> Fraction | None:
+    """The share of a loneliness instrument's total (its primary scale), from its definition.
+
+    ChangeError names an unknown instrument or a score outside the scale.
+    """
+    inst = registry().get(instrument_id)
+    scale = inst.primary_scale if inst is not None else None
+    if scale is None:
+        raise ChangeError(f"unknown loneliness instrument {instrument_id!r}")
+    try:
+        return share_of_range(score, scale.min, scale.max, higher_is=scale.higher_is)
+    except ChangeError as err:
+        raise ChangeError(f"{instrument_id} {scale.id}: {err}") from None
+
+
+def _exact(share: Share) -> Fraction:
+    if isinstance(share, Fraction):
+        return share
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise ChangeError(f"a share must be a number from 0 to 1, got {share!r}")
+    exact = Fraction(share).limit_denominator(_FLOAT_DENOMINATOR_LIMIT)
+    if not 0 <= exact <= 1:
+        raise ChangeError(f"a share must be from 0 to 1, got {share!r}")
+    return exact
+
+
+_DEFAULT_PERCENT: int | None = None
+
+
+def worsening_threshold(settings: Mapping[str, Any] | None = None) -> Fraction:
+    """The rise (as a share of the range) from which a worsening is strong."""
+    global _DEFAULT_PERCENT
+    if settings is None:
+        if _DEFAULT_PERCENT is None:
+            _DEFAULT_PERCENT = resolve_settings()[SETTING]
+        percent = _DEFAULT_PERCENT
+    else:
+        percent = resolve_settings(settings)[SETTING]
+    return Fraction(percent, 100)
+
+
+def is_strong_worsening(
+    before: Share | None, now: Share | None, settings: Mapping[str, Any] | None = None
+) -> bool:
+    """True when loneliness rose from ``before`` to ``now`` by at least the threshold.
+
+    Both are shares of their scale's range (:func:`share_of_range`); False when either is
+    unknown (no earlier measurement, or loneliness not scored).
+    """
+    if before is None or now is None:
+        return False
+    return _exact(now) - _exact(before) >= worsening_threshold(settings)
+
+
+def trend(first: Share | None, latest: Share | None) -> Trend | None:
+    """Loneliness from ``first`` to ``latest``: "better" (less lonely), "worse" or "same".
+
+    None when either is unknown. Any difference counts: the trend describes, it does not
+    alert (that is :func:`is_strong_worsening`).
+    """
+    if first is None or latest is None:
+        return None
+    a, b = _exact(first), _exact(latest)
+    if a == b:
+        return "same"
+    return "better" if b < a else "worse"
