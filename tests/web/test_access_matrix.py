@@ -114,6 +114,54 @@ def _saved_result(p: People) -> dict[str, int]:
     return {"pk": save_measurement(p.participant, "short", answers_for(True, True)).pk}
 
 
+def _course(p: People):
+    """The participant in the course, with a submitted answer (with a photo) and a
+    flagged check-in (for the course URLs)."""
+    from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer
+
+    enrolment, _ = Enrolment.objects.get_or_create(
+        participant=p.participant, ended_at=None, defaults={"programme": "verbinden-in-8-weken"}
+    )
+    answer, _ = ExerciseAnswer.objects.get_or_create(
+        enrolment=enrolment,
+        exercise_id="w1-my-circle",
+        defaults={"week": 1, "text": "Pietje Xylofoon's circles", "status": "submitted",
+                  "submitted_at": enrolment.started_at, "image": b"\x89PNG\r\n\x1a\n",
+                  "image_type": "image/png", "image_size": 8},
+    )  # fmt: skip
+    check_in, _ = CheckIn.objects.get_or_create(
+        enrolment=enrolment, key="week-0", defaults={"week": 0, "safety_flag": True}
+    )
+    return enrolment, answer, check_in
+
+
+def _enrolment_pk(p: People) -> dict[str, int]:
+    return {"pk": _course(p)[0].pk}
+
+
+def _answer_pk(p: People) -> dict[str, int]:
+    return {"pk": _course(p)[1].pk}
+
+
+def _check_in_pk(p: People) -> dict[str, int]:
+    return {"pk": _course(p)[2].pk}
+
+
+def _enrolled(**kwargs: Any) -> Callable[[People], dict[str, Any]]:
+    def make(p: People) -> dict[str, Any]:
+        _course(p)
+        return kwargs
+
+    return make
+
+
+# Course pages of the participant's own enrolment: someone not in the course is sent to the
+# course start page ("redirect") or, for an action on an enrolment they lack, "not_found".
+OWN_COURSE_PAGE = outcomes("redirect", anonymous="login", participant="ok")
+OWN_COURSE_ACTION = outcomes("not_found", anonymous="login", participant="redirect")
+OWN_COURSE_FILE = outcomes("not_found", anonymous="login", participant="ok")
+
+
 RULES: dict[str, Rule] = {
     "start": Rule(ALL),
     "crisis_help": Rule(ALL),
@@ -188,6 +236,38 @@ RULES: dict[str, Rule] = {
         outcomes("not_found", anonymous="login", participant="ok"), kwargs=_saved_result
     ),
     "screening:stop": Rule(dict.fromkeys(ROLES, "redirect"), "post"),
+    # course (participant): their own enrolment only
+    "course:overview": Rule(OWN_PAGE, kwargs=_enrolled()),
+    "course:enrol": Rule(outcomes("redirect", anonymous="login"), "post"),
+    "course:pause": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
+    "course:resume": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
+    "course:week": Rule(OWN_COURSE_PAGE, kwargs=_enrolled(number=1)),
+    "course:answer": Rule(
+        OWN_COURSE_ACTION,
+        "post",
+        kwargs=_enrolled(exercise_id="w1-where-i-stand"),
+        data=lambda p: {"text": "mijn antwoord", "action": "save"},
+    ),
+    "course:answer_photo": Rule(
+        OWN_COURSE_ACTION, "post", kwargs=_enrolled(exercise_id="w1-my-circle")
+    ),
+    "course:photo": Rule({**OWN_COURSE_FILE, "coach": "ok"}, kwargs=_answer_pk),
+    "course:check_in": Rule(OWN_COURSE_PAGE, kwargs=_enrolled(key="week-1")),
+    "course:check_in_done": Rule(OWN_COURSE_FILE, kwargs=_enrolled(key="week-0")),
+    "course:progress": Rule(OWN_COURSE_PAGE, kwargs=_enrolled()),
+    "course:summary": Rule(OWN_COURSE_PAGE, kwargs=_enrolled()),
+    "course:summary_pdf": Rule(OWN_COURSE_FILE, kwargs=_enrolled()),
+    # course (coach): participants the coach may see
+    "course:coach_overview": Rule(COACH_PAGE, kwargs=_enrolled()),
+    "course:inbox": Rule(COACH_PAGE, kwargs=_enrolled()),
+    "course:feedback": Rule(PARTICIPANT_OF_COACH, kwargs=_answer_pk),
+    "course:coach_enrolment": Rule(PARTICIPANT_OF_COACH, kwargs=_enrolment_pk),
+    "course:open_week": Rule(
+        COACH_ACTION, "post", kwargs=_enrolment_pk, data=lambda p: {"week": 2}
+    ),
+    "course:feedback_blocking": Rule(COACH_ACTION, "post", kwargs=_enrolment_pk),
+    "course:check_in_seen": Rule(COACH_ACTION, "post", kwargs=_check_in_pk),
+    "course:coach_enrol": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
 }
 
 

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "verbind.accounts",
     "verbind.screening",
     "verbind.coaching",
+    "verbind.course",
 ]
 
 MIDDLEWARE = [

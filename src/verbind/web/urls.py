@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", include("verbind.accounts.urls")),
     path("coach/", include("verbind.coaching.urls")),
     path("organisation/", include("verbind.accounts.urls_organisation")),
+    path("course/", include("verbind.course.urls")),
 ]
 
 handler403 = "verbind.web.views.forbidden"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CourseConfig(AppConfig):
+    name = "verbind.course"
+    label = "course"
+    verbose_name = _("Course")

@@ -1,0 +1,128 @@
+"""Check-ins: the questions come from the instrument definitions, scores from the core.
+
+Which check-in is due when is the core's (``verbind.core.course.check_in_schedule``) and
+which instruments it asks is the programme's. Every check-in also asks the safety
+question of the ``context`` instrument: a "yes" shows crisis help at once and flags the
+coach, as everywhere in verbind.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbind.coaching.domain.alerts import is_strong_worsening
+from verbind.core.battery import SAFETY_FLAG, Battery, parse_batteries
+from verbind.core.instrument import registry
+from verbind.core.profile import LONELINESS_PREFERENCE
+from verbind.course.domain.enrolment import touch
+from verbind.course.domain.facts import situation
+from verbind.course.models import CheckIn, Enrolment
+
+SAFETY_STEP = {"instrument": "context", "items": ["safety"]}
+MOOD = "mood"
+
+
+class CheckInError(ValueError):
+    pass
+
+
+def asked_instruments(instruments: tuple[str, ...]) -> tuple[str, ...]:
+    """The instruments a check-in asks. The DJG-6's statements are all in the DJG-11, so
+    when both are due only the DJG-11 is asked (nobody answers a statement twice)."""
+    if "djg11" in instruments:
+        return tuple(i for i in instruments if i != "djg6")
+    return instruments
+
+
+@functools.cache
+def check_in_battery(instruments: tuple[str, ...]) -> Battery:
+    """A battery built (and validated) by the core from the check-in's instruments."""
+    steps = [{"instrument": i} for i in asked_instruments(instruments) if i != "context"]
+    steps.append(SAFETY_STEP)
+    spec = {
+        "title": {"nl": "Check-in", "en": "Check-in"},
+        "intro": {"nl": "Check-in", "en": "Check-in"},
+        "steps": steps,
+    }
+    return parse_batteries({"check_in": spec}, registry(), source="course check-in")["check_in"]
+
+
+def slot_for(enrolment: Enrolment, key: str, now: datetime | None = None):
+    """The check-in slot ``key`` of the enrolment (any status), or None."""
+    for slot in situation(enrolment, now).check_ins:
+        if slot.key == key:
+            return slot
+    return None
+
+
+def _loneliness(results) -> tuple[str, int | None, int | None]:
+    for inst_id in LONELINESS_PREFERENCE:
+        if inst_id in results:
+            total = results[inst_id].total
+            scale = registry()[inst_id].primary_scale
+            return inst_id, total.value if total else None, scale.max if scale else None
+    return "", None, None
+
+
+@transaction.atomic
+def save_check_in(
+    enrolment: Enrolment,
+    key: str,
+    answers: dict,
+    *,
+    language: str = "nl",
+    now: datetime | None = None,
+) -> CheckIn:
+    """Score and store a due check-in. Raises verbind.core.battery.AnswerError (naming every
+    problem) for incomplete answers and CheckInError when this check-in is not due."""
+    now = now or timezone.now()
+    slot = slot_for(enrolment, key, now)
+    if slot is None or slot.status != "due":
+        raise CheckInError(_("This check-in is not open now."))
+    battery = check_in_battery(slot.instruments)
+    normalised = battery.normalise(answers)
+    results = battery.score(normalised)
+    inst, score, top = _loneliness(results)
+    mood = results.get(MOOD)
+    check_in = CheckIn(
+        enrolment=enrolment,
+        key=key,
+        week=slot.week,
+        language=language,
+        instrument_versions={i: r.version for i, r in results.items()},
+        answers=dict(normalised),
+        results={i: r.to_dict() for i, r in results.items()},
+        loneliness_instrument=inst,
+        loneliness_score=score,
+        loneliness_max=top,
+        mood=mood.total.value if mood is not None and mood.total else None,
+        safety_flag=any(SAFETY_FLAG in r.flags for r in results.values()),
+        created_at=now,
+    )
+    previous = (
+        CheckIn.objects.filter(enrolment=enrolment, loneliness_score__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    # "Strong worsening" is the coaching app's rule, applied to check-ins as to measurements.
+    check_in.worsening_flag = is_strong_worsening(previous, check_in)
+    try:
+        with transaction.atomic():
+            check_in.save()
+    except IntegrityError:
+        raise CheckInError(_("You already filled in this check-in.")) from None
+    touch(enrolment, now)
+    return check_in
+
+
+@transaction.atomic
+def mark_flags_seen(check_in: CheckIn, coach, now: datetime | None = None) -> None:
+    if check_in.flags_seen_at is None:
+        check_in.flags_seen_at = now or timezone.now()
+        check_in.flags_seen_by = coach
+        check_in.save(update_fields=["flags_seen_at", "flags_seen_by"])

@@ -1,0 +1,391 @@
+"""The participant's course pages. Lookups go through verbind.course.access (which uses
+verbind.accounts.permissions); rules about weeks and check-ins are the core's."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from verbind.core.battery import AnswerError as CheckInAnswerError
+from verbind.course import access, forms
+from verbind.course.domain import answers as answer_domain
+from verbind.course.domain import checkins, progress, summary
+from verbind.course.domain import enrolment as enrolment_domain
+from verbind.course.domain.facts import situation
+from verbind.course.markdown import render as render_markdown
+from verbind.course.models import CheckIn, ExerciseAnswer
+
+LOCKED_REASONS = {
+    "not_started": _lazy("The course has not started yet."),
+    "previous_locked": _lazy("This week opens after the week before it."),
+    "paused": _lazy("The course is paused. Resume it to go on."),
+    "scheduled": _lazy("This week opens on %(date)s."),
+    "waiting_for_submission": _lazy("Send the exercise marked for your coach first."),
+    "waiting_for_coach": _lazy("This week opens when your coach has responded to your exercise."),
+}
+OPEN_REASONS = {
+    "start": _lazy("Open since the start."),
+    "schedule": _lazy("Open."),
+    "coach": _lazy("Opened by your coach."),
+}
+
+
+def _lang() -> str:
+    lang = translation.get_language() or "nl"
+    return lang if lang in ("nl", "en") else "nl"
+
+
+def week_reason(state) -> str:
+    """The core's reason for a week's state, in words for the participant."""
+    if state.is_open:
+        return str(OPEN_REASONS.get(state.reason, ""))
+    text = str(LOCKED_REASONS.get(state.reason, ""))
+    if state.reason == "scheduled" and state.opens_at:
+        text = text % {"date": timezone.localtime(state.opens_at).strftime("%d-%m-%Y %H:%M")}
+    return text
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- overview and enrolment ------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def overview(request):
+    enrolment = access.own_enrolment_or_none(request)
+    lang = _lang()
+    if enrolment is None:
+        return render(
+            request,
+            "course/not_enrolled.html",
+            {"eligibility": enrolment_domain.eligibility(request.user)},
+        )
+    s = situation(enrolment)
+    programme = s.programme
+    weeks = [
+        {
+            "number": w.number,
+            "title": programme.week(w.number).title(lang),
+            "state": w,
+            "reason": week_reason(w),
+        }
+        for w in s.state.weeks
+    ]
+    return render(
+        request,
+        "course/overview.html",
+        {
+            "enrolment": enrolment,
+            "situation": s,
+            "programme_title": programme.title.get(lang),
+            "weeks": weeks,
+            "due": s.due_check_ins,
+            "current": s.state.current_week,
+            "finished": s.state.finished(s.now),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request):
+    try:
+        enrolment_domain.enrol(request.user)
+    except enrolment_domain.EnrolmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("course:overview")
+    messages.success(request, _("Welcome to the course. Start with the short check-in."))
+    return redirect("course:overview")
+
+
+@login_required
+@require_POST
+def pause(request):
+    enrolment = access.own_enrolment_or_404(request)
+    try:
+        enrolment_domain.pause(enrolment)
+        messages.success(request, _("The course is paused. Nothing opens while you rest."))
+    except enrolment_domain.EnrolmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("course:overview")
+
+
+@login_required
+@require_POST
+def resume(request):
+    enrolment = access.own_enrolment_or_404(request)
+    try:
+        enrolment_domain.resume(enrolment)
+        messages.success(request, _("Welcome back. The course goes on."))
+    except enrolment_domain.EnrolmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("course:overview")
+
+
+# --- weeks and exercises ---------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def week(request, number: int):
+    enrolment = access.own_enrolment_or_none(request)
+    if enrolment is None:
+        return redirect("course:overview")
+    s = situation(enrolment)
+    programme = s.programme
+    if not 1 <= number <= programme.week_count:
+        raise Http404("no such week")
+    lang = _lang()
+    state = s.state.week(number)
+    if not state.is_open:
+        return render(
+            request,
+            "course/week_locked.html",
+            {"number": number, "reason": week_reason(state)},
+        )
+    w = programme.week(number)
+    reading = w.reading(lang)
+    saved = {
+        a.exercise_id: a
+        for a in ExerciseAnswer.objects.filter(enrolment=enrolment, week=number)
+        .defer("image")
+        .prefetch_related("feedback")
+    }
+    exercises = [
+        {
+            "exercise": e,
+            "answer": saved.get(e.id),
+            "title": e.title.get(lang),
+            "prompt": e.prompt.get(lang),
+        }
+        for e in w.exercises
+    ]
+    return render(
+        request,
+        "course/week.html",
+        {
+            "enrolment": enrolment,
+            "number": number,
+            "week_count": programme.week_count,
+            "title": reading.title,
+            "reading_lang": reading.lang,
+            "reading_html": render_markdown(reading.markdown),
+            "exercises": exercises,
+            "lang": lang,
+            "max_photo_mb": answer_domain.MAX_IMAGE_BYTES // 1024 // 1024,
+            "next_open": number < programme.week_count and s.state.week(number + 1).is_open,
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request, exercise_id: str):
+    """Autosave (action=save) or submit (action=submit) an answer; JSON for fetch, a
+    redirect for a plain form post."""
+    enrolment = access.own_enrolment_or_404(request)
+    form = forms.AnswerTextForm(request.POST)
+    action = request.POST.get("action", "save")
+    if not form.is_valid():
+        message = _("Your answer is too long. Please make it shorter.")
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "error": message, "code": "invalid"}, status=400)
+        messages.error(request, message)
+        return redirect("course:overview")
+    text = form.cleaned_data["text"]
+    try:
+        if action == "submit":
+            saved = answer_domain.submit(enrolment, exercise_id, text)
+        else:
+            saved = answer_domain.save_draft(enrolment, exercise_id, text)
+    except answer_domain.AnswerError as exc:
+        if exc.code == "unknown_exercise":
+            raise Http404("no such exercise") from None
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "error": str(exc), "code": exc.code}, status=409)
+        messages.error(request, str(exc))
+        week_number = _week_of(enrolment, exercise_id)
+        return redirect(reverse("course:week", args=[week_number]) + f"#exercise-{exercise_id}")
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "saved": True,
+                "status": saved.status,
+                "length": len(saved.text),
+                "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M"),
+            }
+        )
+    if action == "submit":
+        messages.success(request, _("Sent to your coach. Well done!"))
+    else:
+        messages.success(request, _("Your answer is saved."))
+    return redirect(reverse("course:week", args=[saved.week]) + f"#exercise-{exercise_id}")
+
+
+def _week_of(enrolment, exercise_id: str) -> int:
+    return answer_domain.exercise_of(enrolment, exercise_id)[0].number
+
+
+@login_required
+@require_POST
+def answer_photo(request, exercise_id: str):
+    enrolment = access.own_enrolment_or_404(request)
+    try:
+        week_number = _week_of(enrolment, exercise_id)
+    except answer_domain.AnswerError:
+        raise Http404("no such exercise") from None
+    target = reverse("course:week", args=[week_number]) + f"#exercise-{exercise_id}"
+    try:
+        if request.POST.get("action") == "remove":
+            answer_domain.remove_image(enrolment, exercise_id)
+            messages.success(request, _("The photo is removed."))
+            return redirect(target)
+        upload = request.FILES.get("photo")
+        if upload is None:
+            raise answer_domain.AnswerError(_("Choose a photo first."), "image_empty")
+        if upload.size > answer_domain.MAX_IMAGE_BYTES:
+            # Refused before reading it into memory.
+            answer_domain.check_image(b"x" * (answer_domain.MAX_IMAGE_BYTES + 1), None)
+        answer_domain.attach_image(enrolment, exercise_id, upload.read(), upload.content_type)
+    except answer_domain.AnswerError as exc:
+        messages.error(request, str(exc))
+        return redirect(target)
+    messages.success(request, _("Your photo is saved."))
+    return redirect(target)
+
+
+@login_required
+@require_safe
+def photo(request, pk: int):
+    a = access.answer_image_or_404(request, pk)
+    if not a.has_image:
+        raise Http404("no photo")
+    response = HttpResponse(bytes(a.image), content_type=a.image_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- check-ins -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def check_in(request, key: str):
+    enrolment = access.own_enrolment_or_none(request)
+    if enrolment is None:
+        return redirect("course:overview")
+    slot = checkins.slot_for(enrolment, key)
+    if slot is None:
+        raise Http404("no such check-in")
+    if slot.status != "due":
+        done = CheckIn.objects.filter(enrolment=enrolment, key=key).exists()
+        if done:
+            return redirect("course:check_in_done", key=key)
+        return render(request, "course/check_in_closed.html", {"slot": slot}, status=200)
+    lang = _lang()
+    battery = checkins.check_in_battery(slot.instruments)
+    form = forms.CheckInForm(battery, lang, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkins.save_check_in(enrolment, key, form.cleaned_data, language=lang)
+        except CheckInAnswerError:
+            form.add_error(None, _("Some answers are missing. Please answer every question."))
+        except checkins.CheckInError as exc:
+            messages.error(request, str(exc))
+            return redirect("course:overview")
+        else:
+            return redirect("course:check_in_done", key=key)
+    return render(
+        request,
+        "course/check_in.html",
+        {"form": form, "slot": slot, "label": progress.moment_label(slot.key, slot.week)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def check_in_done(request, key: str):
+    enrolment = access.own_enrolment_or_404(request)
+    try:
+        done = CheckIn.objects.get(enrolment=enrolment, key=key)
+    except CheckIn.DoesNotExist:
+        raise Http404("no such check-in") from None
+    return render(request, "course/check_in_done.html", {"check_in": done})
+
+
+# --- progress and summary --------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def progress_page(request):
+    enrolment = access.own_enrolment_or_none(request)
+    if enrolment is None:
+        return redirect("course:overview")
+    lang = _lang()
+    check_ins = list(CheckIn.objects.filter(enrolment=enrolment).order_by("created_at", "pk"))
+    series = progress.series_of(check_ins, lang)
+    return render(
+        request,
+        "course/progress.html",
+        {
+            "series": series,
+            "chart": progress.chart_for(series),
+            "verdicts": progress.verdicts(enrolment, series, lang),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def summary_page(request):
+    enrolment = access.own_enrolment_or_none(request)
+    if enrolment is None:
+        return redirect("course:overview")
+    lang = _lang()
+    programme = situation(enrolment).programme
+    answers = list(
+        ExerciseAnswer.objects.filter(enrolment=enrolment).exclude(text="").defer("image")
+    )
+    form = forms.PlanForm(request.POST or None, initial={"plan": enrolment.plan_after_course})
+    if request.method == "POST" and form.is_valid():
+        chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
+        answer_domain.choose_for_summary(enrolment, chosen)
+        enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
+        messages.success(request, _("Your choices are saved."))
+        return redirect("course:summary")
+    rows = []
+    for a in sorted(answers, key=lambda a: (a.week, a.pk)):
+        try:
+            title = programme.exercise(a.exercise_id)[1].title.get(lang)
+        except KeyError:
+            continue
+        rows.append({"answer": a, "title": title})
+    return render(
+        request,
+        "course/summary.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def summary_pdf(request):
+    enrolment = access.own_enrolment_or_404(request)
+    pdf = summary.summary_pdf(enrolment, _lang())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="verbind-samenvatting.pdf"'
+    return response
