@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pyreadstat
 import pytest
 
 from verbind.core import bulk
-from verbind.core.scoring import score
+from verbind.core.scoring import as_code, score
 
 # Hand-worked DJG-11 rows (5-point codes 1..5). Negative items 2,3,5,6,9,10 score 1 for
 # codes 1-3; positive items 1,4,7,8,11 score 1 for codes 3-5.
@@ -249,3 +250,15 @@ def test_parse_forms_and_settings_arguments():
         bulk.parse_forms(["djg11=eleven"])
     with pytest.raises(bulk.BulkInputError, match="unknown setting"):
         bulk.score_frame(djg_frame([THREE]), bulk.ColumnMapping(settings={"djg11_cutof": 3}))
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (3, 3), (3.0, 3), ("3", 3), (" 3.0 ", 3), ("-1", -1), (np.int8(4), 4),
+        (np.float32(2.0), 2), (3.5, None), ("3.5", None), ("1_0", None), (True, None),
+        (float("nan"), None), (float("inf"), None), ("ja", None), ("", None), (None, None),
+    ],
+)  # fmt: skip
+def test_as_code_reads_file_codes(value, code):
+    assert as_code(value) == code

@@ -46,7 +46,7 @@ from verbind.core.instrument import (
     normalise_label,
     registry,
 )
-from verbind.core.scoring import ScoringError, _as_code, allowed_answers, resolve_answer
+from verbind.core.scoring import ScoringError, allowed_answers, as_code, resolve_answer
 
 # Integer columns whose codes span at most this many values are mapped through a dense
 # lookup table (one gather, no hashing); wider ones through their distinct values.
@@ -100,7 +100,7 @@ class Coding:
         """The option key for ``value``, ``None`` for missing, ``_MISSING`` if not coded."""
         if isinstance(value, bool) or is_missing(value):
             return _MISSING if not self.by_code and not self.by_label else _lookup_missing()
-        code = _as_code(value)
+        code = as_code(value)
         if code is not None and code in self.by_code:
             return self.by_code[code]
         label = normalise_label(str(value))
@@ -216,7 +216,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
                     "(or null for 'not answered')",
                 )
             key = None if key is None else str(key)
-            code = None if isinstance(value, bool) else _as_code(value)
+            code = None if isinstance(value, bool) else as_code(value)
             if code is not None:
                 by_code[code] = key
             else:
@@ -486,7 +486,7 @@ class _ColumnResolver:
         assert self.labels is not None
         if value in self.labels:
             return self.labels[value]
-        code = _as_code(value)
+        code = as_code(value)
         if code is not None:
             for k in (code, float(code)):
                 if k in self.labels:

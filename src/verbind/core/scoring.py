@@ -146,7 +146,7 @@ def resolve_answer(
         raise refuse(f"answer {value!r} (true/false) is not valid for this question")
     if not isinstance(value, str | numbers.Real):
         raise refuse(f"answer {value!r} of type {type(value).__name__} is not a valid answer")
-    code = _as_code(value)
+    code = as_code(value)
     if code is not None:
         opt = instrument.forms[form_id].by_code().get(code)
         if opt is not None:
@@ -165,8 +165,14 @@ def resolve_answer(
     raise refuse(f"answer {value!r} is not one of the options")
 
 
-def _as_code(value: Any) -> int | None:
-    """A whole number given as int, float, numpy number or text (``"3"``, ``"3.0"``)."""
+def as_code(value: Any) -> int | None:
+    """The whole number ``value`` stands for, or None: how a file's answer code is read.
+
+    Accepts an int, a float or numpy number with no fraction (SPSS stores codes as
+    ``3.0``) and text (``"3"``, ``" 3.0 "``). Booleans, fractions, NaN/inf and other text
+    give None. Scoring one person and bulk scoring both read codes through this, so a
+    code means the same everywhere.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, numbers.Integral):
