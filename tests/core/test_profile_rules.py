@@ -35,8 +35,10 @@ from verbind.core.profile import (
     ProfileInputError,
     ProfileInputs,
     classify,
+    resolved_settings,
     rules_markdown,
 )
+from verbind.core.settings import resolve_settings
 
 OK = {"wish_to_change": "yes", "open_to_learning": "yes", "literacy": "yes"}
 AMONG = {"lonely": True, "isolated": False}
@@ -318,6 +320,30 @@ def test_duration_thresholds_follow_the_settings(settings, answer, history, band
 def test_bad_settings_are_refused_by_classify():
     with pytest.raises(ValueError, match="transient_below_months"):
         classify(ProfileInputs(lonely=True), {"transient_below_months": 7})
+
+
+def test_settings_cache_is_keyed_by_value_and_type():
+    inputs = ProfileInputs(lonely=True, duration_answer="1_to_2_years")
+    overrides = {"chronic_from_months": 12}
+    assert classify(inputs, overrides).duration_band == "chronic"
+    # The caller's dict changes afterwards: the next call sees the new value, not a cache.
+    overrides["chronic_from_months"] = 24
+    assert classify(inputs, overrides).duration_band == "persistent"
+    # 1 is cached now; True equals 1 in Python but is not a whole number: still refused.
+    assert resolved_settings({"djg11_lonely_cutoff": 1})["djg11_lonely_cutoff"] == 1
+    with pytest.raises(ValueError, match="not a whole number"):
+        classify(inputs, {"djg11_lonely_cutoff": True})
+    # Errors are not cached; an unhashable value gets the same clear message.
+    with pytest.raises(ValueError, match="not a whole number"):
+        classify(inputs, {"djg11_lonely_cutoff": [3]})
+
+
+def test_resolved_settings_are_read_only_and_resolve_to_themselves():
+    values = resolved_settings({"isolation_combine": "both"})
+    with pytest.raises(TypeError):
+        values["isolation_combine"] = "either"  # type: ignore[index]
+    assert resolved_settings(values) == values == resolve_settings({"isolation_combine": "both"})
+    assert resolved_settings(None) == resolve_settings()
 
 
 # --- inputs are checked ------------------------------------------------------------------

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -509,16 +510,30 @@ def _unmet_conditions(facts: Facts) -> tuple[str, ...]:
     return tuple(unmet)
 
 
-_DEFAULTS: dict[str, Any] | None = None
+def resolved_settings(settings: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """``settings`` resolved and checked (:func:`resolve_settings`), cached by value.
 
-
-def _settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    global _DEFAULTS
+    Resolving checks every setting (tens of microseconds); :func:`classify` runs once per
+    person or per distinct combination in bulk, so equal settings are resolved once. The
+    result is read-only. A bad setting raises SettingsError every time (errors are not
+    cached); unhashable values are resolved without the cache.
+    """
     if settings is None:
-        if _DEFAULTS is None:
-            _DEFAULTS = resolve_settings()
-        return _DEFAULTS
-    return resolve_settings(settings)
+        return _resolved_by_value(frozenset())
+    if isinstance(settings, Mapping):
+        try:
+            # The type is part of the key: True == 1 in Python, but True is refused.
+            key = frozenset((name, type(value), value) for name, value in settings.items())
+        except TypeError:
+            key = None  # an unhashable value: resolve_settings names what is wrong with it
+        if key is not None:
+            return _resolved_by_value(key)
+    return MappingProxyType(resolve_settings(settings))
+
+
+@functools.lru_cache(maxsize=128)
+def _resolved_by_value(key: frozenset[tuple[str, type, Any]]) -> Mapping[str, Any]:
+    return MappingProxyType(resolve_settings({name: value for name, _, value in key}))
 
 
 def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -> Classification:
@@ -526,11 +541,12 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
 
     Deterministic and free of side effects: equal inputs and settings give an equal
     result, so callers may cache by ``inputs`` (it is hashable). ``settings`` are
-    overrides as accepted by :func:`verbind.core.settings.resolve_settings`.
+    overrides as accepted by :func:`verbind.core.settings.resolve_settings`, or already
+    resolved ones; equal settings are resolved only once (:func:`resolved_settings`).
     """
     if not isinstance(inputs, ProfileInputs):
         raise TypeError(f"classify() needs ProfileInputs, got {type(inputs).__name__}")
-    values = _settings(settings)
+    values = resolved_settings(settings)
     facts = Facts(inputs=inputs, settings=values)
     q_rule = _first(QUADRANT_RULES, facts)
     facts = Facts(inputs=inputs, settings=values, quadrant=q_rule.outcome)
