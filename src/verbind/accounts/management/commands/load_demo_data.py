@@ -24,6 +24,7 @@ from verbind.accounts.domain.consent import record_consent
 from verbind.accounts.models import ConsentPurpose, Membership, Organisation, Role, User
 from verbind.coaching.domain.assignments import assign_coach, share_with_colleague
 from verbind.core.battery import get_battery
+from verbind.course.domain.demo import enrol_midway
 from verbind.screening.domain import measurements
 from verbind.screening.models import Measurement
 
@@ -142,6 +143,7 @@ class Command(BaseCommand):
                 target = latest_target if k == count - 1 else earlier
                 self._measure(rng, battery, person, when, target)
                 created += 1
+        enrol_midway(User.objects.get(email=PARTICIPANTS[0][0]), coaches[0], now)
         return created
 
     def _person(self, email: str, name: str) -> User:
