@@ -130,7 +130,8 @@
     var token = this.form.querySelector("input[name=csrfmiddlewaretoken]");
     this.inFlight = true;
     this.say(msg("saving"));
-    window.fetch(this.form.action, {
+    // getAttribute: the form has a control named "action", which hides form.action.
+    window.fetch(this.form.getAttribute("action"), {
       method: "POST",
       body: body,
       credentials: "same-origin",

@@ -1,0 +1,214 @@
+"""The course in a real browser: a participant enrols, works through week 1 (autosave
+survives going offline and reloading), sends an exercise; the coach gives feedback; week 2
+opens; a check-in with a safety answer shows crisis help at once and flags the coach.
+Every course page visited passes axe-core with 0 violations (Visit.check)."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from test_course_support import full_answers, measured, weekly_answers
+from web_base import PASSWORD, make_coach, make_participant
+
+from verbind.accounts.models import Organisation
+from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIRST = "w1-where-i-stand"  # a writing exercise and a feedback moment
+
+
+def t(msgid: str) -> str:
+    with translation.override("nl"):
+        return translation.gettext(msgid)
+
+
+def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def answer_check_in(page, answers: dict) -> None:
+    for column, key in answers.items():
+        page.locator(f"input[type=radio][name='{column}'][value='{key}']").check()
+
+
+def saved_text() -> str | None:
+    a = ExerciseAnswer.objects.filter(exercise_id=FIRST).first()
+    return a.text if a else None
+
+
+@pytest.fixture
+def people_in_course(db):
+    org = Organisation.objects.create(name="Buurtkamer", slug="buurtkamer")
+    coach = make_coach(org, "coach.carla@example.org", "Carla")
+    participant = make_participant(org, coach, "pieter@example.org", "Pieter")
+    measured(participant)
+    return participant, coach
+
+
+def test_a_participant_goes_through_week_one_with_a_coach(visit, people_in_course):
+    participant, coach = people_in_course
+    p = visit("participant")
+    page = p.page
+    p.log_in(participant.email, PASSWORD)
+
+    # Enrol from the course page (the core's route offers the course).
+    p.goto("/course/")
+    p.check("course start")
+    page.get_by_role("button", name=t("Start the course")).click()
+    enrolment = Enrolment.objects.get(participant=participant)
+    p.check("course overview")
+
+    # The check-in at the start: generated from the definitions, full set.
+    page.get_by_role("link", name=t("Check-in at the start")).click()
+    p.check("check-in at the start")
+    answer_check_in(page, full_answers(lonely=True))
+    page.get_by_role("button", name=t("Send my answers")).click()
+    assert CheckIn.objects.filter(enrolment=enrolment, key="week-0").exists()
+    p.check("check-in thanks")
+
+    # Week 1: reading, tools, exercises.
+    p.goto("/course/week/1/")
+    p.check("week 1")
+    read = page.locator("[data-read-aloud]")
+    assert read.is_visible() and read.get_attribute("data-lang") == "nl"
+    page.get_by_role("button", name=t("High contrast")).click()
+    assert "course-contrast" in page.evaluate("document.documentElement.className")
+    p.check("week 1 in high contrast")
+    page.reload()
+    assert "course-contrast" in page.evaluate("document.documentElement.className")
+    page.get_by_role("button", name=t("High contrast")).click()
+
+    box = page.locator(f"#answer-{FIRST}")
+    status = page.locator(f"#status-{FIRST}")
+    box.fill("Ik voel me vaak alleen.")
+    wait_for(lambda: saved_text() == "Ik voel me vaak alleen.", what="the first autosave")
+    wait_for(lambda: "Opgeslagen" in status.inner_text() or "Saved" in status.inner_text())
+
+    # The connection drops while typing: nothing reaches the server, nothing is lost.
+    p.context.set_offline(True)
+    box.press("End")
+    box.type(" Vooral op zondag.")
+    full = "Ik voel me vaak alleen. Vooral op zondag."
+    wait_for(lambda: box.input_value() == full)
+    time.sleep(1.5)  # past the autosave delay
+    assert saved_text() == "Ik voel me vaak alleen."
+    assert full in page.evaluate(f"localStorage.getItem('verbind:answer:{enrolment.pk}:{FIRST}')")
+
+    # Back online but the server still unreachable: a reload puts the text back.
+    page.route("**/course/exercise/**", lambda route: route.abort())
+    p.context.set_offline(False)
+    page.reload()
+    assert page.locator(f"#answer-{FIRST}").input_value() == full
+    assert saved_text() == "Ik voel me vaak alleen."
+
+    # The server is reachable again: the restored text is saved.
+    page.unroute("**/course/exercise/**")
+    p.console_errors.clear()  # the aborted requests above were logged on purpose
+    page.reload()
+    assert page.locator(f"#answer-{FIRST}").input_value() == full
+    wait_for(lambda: saved_text() == full, what="the restored text to be saved")
+    wait_for(
+        lambda: (
+            page.evaluate(f"localStorage.getItem('verbind:answer:{enrolment.pk}:{FIRST}')") is None
+        ),
+        what="the browser copy to be cleared once saved",
+    )
+
+    # Send it to the coach.
+    page.locator(f"#exercise-{FIRST}").get_by_role("button", name=t("Send to my coach")).click()
+    assert ExerciseAnswer.objects.get(exercise_id=FIRST).status == "submitted"
+    p.check("week 1 after sending")
+
+    # A week later (time moves on in the database): week 2 waits for the coach.
+    Enrolment.objects.filter(pk=enrolment.pk).update(started_at=timezone.now() - timedelta(days=8))
+    p.goto("/course/")
+    assert page.locator("a[href='/course/week/2/']").count() == 0
+    assert t("This week opens when your coach has responded to your exercise.") in (
+        page.get_by_role("main").inner_text()
+    )
+
+    # The coach gives feedback from the inbox.
+    c = visit("coach")
+    c.log_in(coach.email, PASSWORD)
+    c.goto("/course/coach/inbox/")
+    c.check("feedback inbox")
+    c.page.get_by_role("link", name=re.compile("Pieter")).click()
+    c.check("give feedback")
+    c.page.get_by_label(t("Your feedback")).fill("Dank je, Pieter. Wat fijn dat je dit deelt.")
+    c.page.get_by_role("button", name=t("Send feedback")).click()
+    c.check("inbox after feedback")
+
+    # Week 2 is open now, with the coach's words in week 1.
+    p.goto("/course/")
+    p.check("overview with week 2 open")
+    page.locator("a[href='/course/week/2/']").click()
+    p.check("week 2")
+    p.goto("/course/week/1/")
+    assert "Wat fijn dat je dit deelt." in page.get_by_role("main").inner_text()
+
+    # The check-in of week 1 with a "yes" to the safety question.
+    p.goto("/course/")
+    page.get_by_role("link", name=re.compile("1")).filter(has_text=t("Check-in")).first.click()
+    p.check("check-in of week 1")
+    crisis = page.locator("[data-crisis-now]")
+    assert crisis.is_hidden()
+    answers = weekly_answers(safety="yes")
+    answer_check_in(page, {k: v for k, v in answers.items() if k != "context_safety"})
+    page.locator("input[name=context_safety][value=yes]").check()
+    assert crisis.is_visible() and "113" in crisis.inner_text()  # at once, before sending
+    p.check("check-in with crisis help shown")
+    page.get_by_role("button", name=t("Send my answers")).click()
+    first = page.get_by_role("main").locator("> *").first
+    assert "113" in first.inner_text() and "0800-0113" in first.inner_text()
+    p.check("crisis help after the check-in")
+    assert CheckIn.objects.get(key="week-1").safety_flag
+
+    # The coach sees the flag.
+    c.goto("/course/coach/")
+    c.check("course overview for the coach")
+    row = c.page.locator("tr.has-alert")
+    assert row.count() == 1 and "Pieter" in row.inner_text()
+    row.get_by_role("link").click()
+    c.check("participant's course")
+    assert t("Answered yes to the safety question") in c.page.get_by_role("main").inner_text()
+
+    # Progress and summary pages.
+    p.goto("/course/progress/")
+    p.check("progress")
+    assert page.locator("svg[role=img]").count() == 1 and page.locator("table").count() >= 1
+    p.goto("/course/summary/")
+    p.check("summary")
+    assert not p.console_errors, p.console_errors
+
+
+def test_read_aloud_uses_a_dutch_voice_from_the_browser(visit, people_in_course):
+    participant, _coach = people_in_course
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    enrolment_domain.enrol(participant)
+    p = visit("participant")
+    # Record what would be spoken instead of relying on voices installed in the container.
+    p.context.add_init_script(
+        "window.__spoken = [];"
+        "if (window.speechSynthesis) { window.speechSynthesis.speak = function (u) {"
+        " window.__spoken.push({lang: u.lang, text: u.text}); }; }"
+    )
+    p.log_in(participant.email, PASSWORD)
+    p.goto("/course/week/1/")
+    button = p.page.locator("[data-read-aloud]")
+    button.click()
+    spoken = p.page.evaluate("window.__spoken")
+    assert spoken and spoken[0]["lang"] == "nl-NL"
+    assert "Alleen zijn is niet hetzelfde als eenzaam zijn" in spoken[0]["text"]
+    assert button.get_attribute("aria-pressed") == "true"
