@@ -180,3 +180,36 @@ def test_csp_holds_in_the_browser(visit):
     assert person.page.url.endswith("/test/result/")
     assert violations == []
     assert person.console_errors == []
+
+
+def test_full_test_with_the_grouped_question(visit):
+    battery = get_battery("full")
+    answers = {q.column: q.options[0].key for q in battery.questions("nl")}
+    answers["context_safety"] = "no"
+    group = next(s for s in battery.screens if s.is_group)
+    for item in group.items[:2]:
+        answers[group.instrument.column(item.id)] = "yes"
+    for item in group.items[2:]:
+        answers[group.instrument.column(item.id)] = "no"
+    _, explanation = core_says(answers, "full")
+    person = visit("anonymous")
+    page = person.page
+    person.goto("/test/")
+    page.locator(
+        "section.battery-choice",
+        has=page.get_by_role("heading", name=battery.title.get("nl"), exact=True),
+    ).get_by_role("button").click()
+    for screen in battery.screens:
+        if screen.is_group:
+            # Ticking nothing is not an answer; "none of these" is.
+            page.locator("button[name=next]").click()
+            assert page.locator("[role=alert]").count() >= 1
+            person.check("grouped question, no choice")
+        person.answer(screen, answers)
+        page.locator("button[name=next]").click()
+    assert page.url.endswith("/test/result/")
+    text = main_text(page)
+    assert explanation.headline in text
+    for paragraph in explanation.life_events:
+        assert paragraph in text
+    person.check("full test result")
