@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 from test_course_support import (
     NOT_WILLING_ANSWERS,
@@ -24,6 +25,13 @@ from verbind.course.domain import enrolment as enrolment_domain
 from verbind.course.domain.facts import situation
 from verbind.course.markdown import render
 from verbind.course.models import CheckIn, Enrolment
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English here; Dutch (the default) is checked on the pages."""
+    with translation.override("en"):
+        yield
 
 
 def png(size=(20, 20)) -> bytes:

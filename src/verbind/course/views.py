@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.core.battery import AnswerError as CheckInAnswerError
@@ -23,17 +23,19 @@ from verbind.course.markdown import render as render_markdown
 from verbind.course.models import CheckIn, ExerciseAnswer
 
 LOCKED_REASONS = {
-    "not_started": _lazy("The course has not started yet."),
-    "previous_locked": _lazy("This week opens after the week before it."),
-    "paused": _lazy("The course is paused. Resume it to go on."),
-    "scheduled": _lazy("This week opens on %(date)s."),
-    "waiting_for_submission": _lazy("Send the exercise marked for your coach first."),
-    "waiting_for_coach": _lazy("This week opens when your coach has responded to your exercise."),
+    "not_started": gettext_lazy("The course has not started yet."),
+    "previous_locked": gettext_lazy("This week opens after the week before it."),
+    "paused": gettext_lazy("The course is paused. Resume it to go on."),
+    "scheduled": gettext_lazy("This week opens on %(date)s."),
+    "waiting_for_submission": gettext_lazy("Send the exercise marked for your coach first."),
+    "waiting_for_coach": gettext_lazy(
+        "This week opens when your coach has responded to your exercise."
+    ),
 }
 OPEN_REASONS = {
-    "start": _lazy("Open since the start."),
-    "schedule": _lazy("Open."),
-    "coach": _lazy("Opened by your coach."),
+    "start": gettext_lazy("Open since the start."),
+    "schedule": gettext_lazy("Open."),
+    "coach": gettext_lazy("Opened by your coach."),
 }
 
 
