@@ -61,7 +61,6 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
     by_participant = Measurement.objects.filter(participant=OuterRef("pk"))
     latest = by_participant.order_by("-created_at", "-pk")
     first = by_participant.order_by("created_at", "pk")
-    annotations = {f"latest_{f}": Subquery(latest.values(f)[:1]) for f in _LATEST_FIELDS}
     count_sq = (
         Measurement.objects.filter(participant=OuterRef("pk"))
         .order_by()
@@ -79,28 +78,40 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
     own = CoachAssignment.objects.filter(
         participant=OuterRef("pk"), coach=coach, organisation=organisation, active=True
     )
-    qs = permissions.participants_for_coach(coach, organisation).annotate(
-        **annotations,
-        first_loneliness_instrument=Subquery(first.values("loneliness_instrument")[:1]),
-        first_loneliness_score=Subquery(first.values("loneliness_score")[:1]),
-        first_loneliness_max=Subquery(first.values("loneliness_max")[:1]),
-        measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
-        open_alerts=Coalesce(Subquery(alerts_sq, output_field=IntegerField()), 0),
-        is_own=Exists(own),
+    # Only the ids of the first and latest measurement per participant as subqueries, then
+    # those rows in one query: a subquery per shown field made this the slowest page.
+    people = list(
+        permissions.participants_for_coach(coach, organisation).annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            first_id=Subquery(first.values("pk")[:1]),
+            measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
+            open_alerts=Coalesce(Subquery(alerts_sq, output_field=IntegerField()), 0),
+            is_own=Exists(own),
+        )
     )
+    wanted = {p.latest_id for p in people} | {p.first_id for p in people}
+    # Plain dicts: building 400 model instances cost more than the query.
+    shown = {
+        m["pk"]: m
+        for m in Measurement.objects.filter(pk__in=wanted - {None})
+        .order_by()
+        .values("pk", *_LATEST_FIELDS)
+    }
+    empty = dict.fromkeys(_LATEST_FIELDS)
     rows = []
-    for p in qs:
+    for p in people:
+        last, first_m = shown.get(p.latest_id, empty), shown.get(p.first_id, empty)
         rows.append(
             DashboardRow(
                 participant=p,
                 is_own=p.is_own,
                 measurement_count=p.measurement_count,
                 open_alerts=p.open_alerts,
-                latest={f: getattr(p, f"latest_{f}") for f in _LATEST_FIELDS},
+                latest={f: last[f] for f in _LATEST_FIELDS},
                 first_fraction=share_of(
-                    p.first_loneliness_instrument or "",
-                    p.first_loneliness_score,
-                    p.first_loneliness_max,
+                    first_m["loneliness_instrument"] or "",
+                    first_m["loneliness_score"],
+                    first_m["loneliness_max"],
                 ),
             )
         )
