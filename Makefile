@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast bench lint lock clean
+.PHONY: install run test test-fast bench bench-web lint lock clean
 
 # Reinstall only when the pins change.
 $(STAMP): pyproject.toml requirements.txt
@@ -38,6 +38,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/bench_score.py
+
+# Web load on loopback (gunicorn, 50 users; PostgreSQL too when VERBIND_PG_URL is set).
+bench-web: install
+	$(BIN)/python bench/web_load.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
