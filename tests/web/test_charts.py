@@ -246,3 +246,21 @@ def test_chart_adds_no_queries_per_measurement(people, client_for, page):
     for days in range(3, 10):
         add_measurement(people.participant, days_ago=days, loneliness_score=days % 6)
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_dates_under_the_chart_show_the_time_when_a_day_has_two_tests(people):
+    base = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))
+    ms = list(people.participant.measurements.all())
+    for m, when in zip(ms, (base, base.replace(hour=15)), strict=True):
+        m.created_at = when
+    html = _render(ms)
+    labels = re.findall(r'<text class="chart-label"[^>]*text-anchor="middle"[^>]*>([^<]*)<', html)
+    assert [label[-5:] for label in labels] == ["09:30", "15:30"]
+    assert labels[0][:-5] == labels[1][:-5]  # the same day
+    ms[0].created_at = base.replace(day=1)
+    labels = re.findall(
+        r'<text class="chart-label"[^>]*text-anchor="middle"[^>]*>([^<]*)<', _render(ms)
+    )
+    assert len(labels) == 2 and not any(":" in label for label in labels)
+    assert labels[0].startswith("1 ") and labels[1].startswith("2 ")

@@ -8,6 +8,7 @@ It reads only fields those pages already load, so it adds no database queries.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django import template
@@ -69,6 +70,22 @@ def describe(chart: Chart) -> str:
     )
 
 
+@dataclass(frozen=True)
+class XLabel:
+    x: float
+    text: str
+
+
+def x_labels(chart: Chart) -> list[XLabel]:
+    """Dates under the points; with the time of day when one day has several tests."""
+    days = [date_filter(r.when, "Y-m-d") for r in chart.readings]
+    out = []
+    for tick in chart.x_ticks:
+        same_day = days.count(days[tick.index]) > 1 and isinstance(tick.when, dt.datetime)
+        out.append(XLabel(tick.x, date_filter(tick.when, "j M H:i" if same_day else "j M")))
+    return out
+
+
 @register.inclusion_tag("screening/includes/history_chart.html")
 def history_chart(measurements, chart_id: str = "history-chart"):
     readings = [
@@ -88,6 +105,7 @@ def history_chart(measurements, chart_id: str = "history-chart"):
         "chart": chart,
         "chart_id": chart_id,
         "description": describe(chart),
+        "x_labels": x_labels(chart),
         "rows": [
             TableRow(r, _percent(r.loneliness), _percent(r.isolation))
             for r in reversed(chart.readings)
