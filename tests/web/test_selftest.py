@@ -350,6 +350,9 @@ def test_register_after_the_test_saves_the_result(client):
     m = Measurement.objects.get(participant__email="saver@example.org")
     assert m.answers == answers and m.battery == "short"
     assert m.instrument_versions and m.results and m.profile
+    # Saved: no copy of the answers is left in the browser, so it cannot be saved twice.
+    assert response.cookies[selftest.COOKIE_NAME].value == ""
+    assert response.cookies[pending.COOKIE_NAME].value == ""
 
 
 def test_invitation_link_after_the_test_saves_the_result(client, people):
@@ -374,6 +377,7 @@ def test_invitation_link_after_the_test_saves_the_result(client, people):
     m = Measurement.objects.get(participant=user)
     assert m.answers == answers and m.safety_flag
     assert response.cookies[pending.COOKIE_NAME].value == ""
+    assert response.cookies[selftest.COOKIE_NAME].value == ""
     # the coach is told about the safety answer
     assert Alert.objects.filter(participant=user, kind=AlertKind.SAFETY).exists()
 

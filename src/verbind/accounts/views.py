@@ -20,6 +20,7 @@ from verbind.accounts.domain import invitations, personal_data, registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
 from verbind.coaching.domain import assignments
 from verbind.coaching.models import CoachAssignment
+from verbind.screening import selftest
 from verbind.screening.domain import measurements, pending
 from verbind.screening.models import Measurement
 
@@ -93,6 +94,7 @@ def register(request):
         messages.success(request, _("Your account is ready. Welcome!"))
         response = redirect("accounts:home")
         pending.clear_cookie(response)
+        selftest.clear_cookie(response)  # the answers are saved: no copy left behind
         return response
     return render(
         request,
@@ -175,6 +177,7 @@ def accept_invitation(request, token: str):
         messages.success(request, _("Welcome! The invitation is accepted."))
         response = redirect("coaching:dashboard" if is_coach_invite else "accounts:home")
         pending.clear_cookie(response)
+        selftest.clear_cookie(response)  # the answers are saved: no copy left behind
         return response
 
     return render(
