@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from verbind.coaching.models import Alert, AlertKind
+from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachShare
 from verbind.core import change
 from verbind.core.instrument import registry
 from verbind.screening.models import Measurement
@@ -47,18 +51,55 @@ def is_strong_worsening(previous, current) -> bool:
     return change.is_strong_worsening(loneliness_share_of(previous), loneliness_share_of(current))
 
 
+def coaches_of(participant_id: int):
+    """Every coach who may see this participant now: the assigned coach and active shares."""
+    from verbind.accounts.models import User
+
+    assigned = CoachAssignment.objects.filter(participant_id=participant_id, active=True)
+    shared = CoachShare.objects.filter(
+        assignment__participant_id=participant_id, assignment__active=True, active=True
+    )
+    return User.objects.filter(is_active=True).filter(
+        pk__in=assigned.values("coach_id").union(shared.values("coach_id"))
+    )
+
+
+def notify_coaches(participant_id: int) -> int:
+    """Tell the participant's coaches at once that something needs their attention.
+
+    The e-mail holds no personal content (no name, no answer, not even the kind of alert):
+    only a link to the coach's page, behind a login. Returns the number of e-mails sent.
+    """
+    sent = 0
+    for coach in coaches_of(participant_id):
+        with translation.override(coach.preferred_language):
+            path = reverse("coaching:participant", args=[participant_id])
+            context = {"url": f"{settings.SITE_URL}{path}"}
+            subject = render_to_string("email/alert_subject.txt", context).strip()
+            body = render_to_string("email/alert.txt", context)
+        send_mail(subject, body, None, [coach.email])
+        sent += 1
+    return sent
+
+
+def open_alert(measurement, kind: str, participant_id: int) -> Alert:
+    """Open an alert once per measurement and kind; the coaches hear of a new one at once
+    (after the transaction commits, so no e-mail goes out for something rolled back)."""
+    alert, created = Alert.objects.get_or_create(
+        measurement=measurement, kind=kind, defaults={"participant_id": participant_id}
+    )
+    if created:
+        transaction.on_commit(lambda: notify_coaches(participant_id))
+    return alert
+
+
 @transaction.atomic
 def raise_alerts_for(measurement: Measurement) -> list[Alert]:
     raised = []
     if measurement.participant_id is None:
         return raised
     if measurement.safety_flag:
-        alert, _ = Alert.objects.get_or_create(
-            measurement=measurement,
-            kind=AlertKind.SAFETY,
-            defaults={"participant_id": measurement.participant_id},
-        )
-        raised.append(alert)
+        raised.append(open_alert(measurement, AlertKind.SAFETY, measurement.participant_id))
     previous = (
         Measurement.objects.filter(
             participant_id=measurement.participant_id, created_at__lt=measurement.created_at
@@ -67,12 +108,7 @@ def raise_alerts_for(measurement: Measurement) -> list[Alert]:
         .first()
     )
     if is_strong_worsening(previous, measurement):
-        alert, _ = Alert.objects.get_or_create(
-            measurement=measurement,
-            kind=AlertKind.WORSENING,
-            defaults={"participant_id": measurement.participant_id},
-        )
-        raised.append(alert)
+        raised.append(open_alert(measurement, AlertKind.WORSENING, measurement.participant_id))
     return raised
 
 
