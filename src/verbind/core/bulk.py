@@ -30,6 +30,7 @@ Pure Python + polars: no Django imports.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -498,43 +499,155 @@ class _ColumnResolver:
 class _ColumnPlan:
     """How one file column maps to the item's options (by position in ``keys``).
 
-    ``dense``: an integer column mapped through a table indexed by the value (``offset``
-    subtracted); otherwise ``old`` -> ``positions`` through replace_strict.
+    ``dense``: an integer column whose codes span ``span`` (min, max), mapped through a
+    table indexed by ``code - offset``; otherwise the distinct values ``old`` map to
+    ``positions`` through replace_strict.
     """
 
     item: Item
     column: str
     keys: tuple[str, ...]  # the item's option keys; position = index here
     allowed: str
+    dtype: pl.DataType  # the file column's type
     invalid: pl.Expr | None = None  # True where the value could not be interpreted
     invalid_values: list[Any] = field(default_factory=list)
     dense: list[int | None] | None = None
     offset: int = 0
+    span: tuple[int, int] = (0, 0)
+    # Codes inside ``span`` with no option (invalid, or a coding that means missing).
+    no_option: list[int] = field(default_factory=list)
     old: pl.Series | None = None
     positions: list[int] = field(default_factory=list)
     empty: bool = False  # every value missing
+    nullable: bool = True  # some row may have no option (missing or invalid)
 
-    def map(self, per_option: Sequence[Any], dtype: pl.DataType) -> pl.Expr:
-        """The column mapped to ``per_option[position]``; null when missing or invalid."""
+    def map(self, per_option: Sequence[int], dtype: pl.DataType) -> pl.Expr:
+        """The column mapped to ``per_option[position]`` (whole numbers); null when the
+        answer is missing or invalid."""
         col = pl.col(self.column)
         if self.empty:
             return pl.lit(None, dtype)
         if self.dense is not None:
             table = [None if p is None else per_option[p] for p in self.dense]
-            return _piecewise(col, table, self.offset, dtype)
+            expr = _lookup(col, table, self.offset, self.span, self.dtype, dtype)
+            if self.no_option:
+                # The formula is exact on codes with an option only: mask the others.
+                expr = pl.when(_code_in(col, self.no_option, self.span).not_()).then(expr)
+            return expr
         if self.old is None or not len(self.old):
             return pl.lit(None, dtype)
         new = pl.Series([per_option[p] for p in self.positions], dtype=dtype)
         return col.replace_strict(self.old, new, default=None, return_dtype=dtype)
 
 
-def _piecewise(col: pl.Expr, table: Sequence[Any], offset: int, dtype: pl.DataType) -> pl.Expr:
-    """``table[value - offset]`` as a short when/then chain over runs of codes.
+# Integer types by width, for arithmetic that must not overflow.
+_SIGNED = ((pl.Int8, 2**7), (pl.Int16, 2**15), (pl.Int32, 2**31), (pl.Int64, 2**63))
+# A table with more changes than this between its codes is looked up by a when/then chain.
+_MAX_STEPS = 4
 
-    Comparisons on small integer columns are several times faster than a gather (which
-    needs an index cast): DJG items become two runs (lonely codes, the rest), LSNS-6 one
-    affine run (points = code). Values outside every run (missing, invalid) give null.
+
+def _signed_type(bound: int) -> pl.DataType:
+    for dtype, limit in _SIGNED:
+        if bound < limit:
+            return dtype
+    raise BulkInputError(f"codes too large to score (up to {bound})")  # pragma: no cover
+
+
+def _lookup(
+    col: pl.Expr,
+    table: Sequence[int | None],
+    offset: int,
+    span: tuple[int, int],
+    in_dtype: pl.DataType,
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """``table[code - offset]`` as integer arithmetic on the column, in one or two kernels.
+
+    Exact for every code in ``span`` whose entry is not None (the caller masks the
+    others); null stays null. The formula is derived from the table, never written per
+    instrument: an affine table (LSNS-6: points = code) is ``a * code + b``; a table with
+    a few steps (DJG items: 1 point for codes 1-3, 0 for 4-5) is a sum of step terms,
+    each ``[code >= s] = (code + K - s) // K`` with K wide enough that the division gives
+    0 below s and 1 from s on, for every valid code. Comparisons would give booleans,
+    and turning those into numbers costs more than the division.
     """
+    known = {
+        offset + n: v
+        for n, v in enumerate(table)
+        if v is not None and span[0] <= offset + n <= span[1]
+    }
+    if not known:
+        return pl.lit(None, dtype)
+    codes = sorted(known)
+    lo, hi = codes[0], codes[-1]
+    first = known[lo]
+    steps = [(b, known[b] - known[a]) for a, b in itertools.pairwise(codes) if known[b] != known[a]]
+    slope = None
+    if len(codes) > 1 and (known[codes[1]] - first) % (codes[1] - lo) == 0:
+        slope = (known[codes[1]] - first) // (codes[1] - lo)
+        if any(known[c] != first + slope * (c - lo) for c in codes):
+            slope = None
+    # Work in the narrowest signed type that holds every intermediate value for every
+    # code in the column (codes without an option too: they are masked, but must not
+    # overflow). Narrow types are cheaper: a million one-byte codes are one megabyte.
+    widest = max(abs(span[0]), abs(span[1])) + 2 * (hi - lo + 1) + abs(lo) + abs(hi) + 1
+    factor = max([abs(slope or 0), abs(first), 1, *(abs(d) for _, d in steps)])
+    work = _signed_type(widest * factor * (len(steps) + 2) + abs(first))
+    x = col if in_dtype == work else col.cast(work)
+
+    def lit(value: int) -> pl.Expr:
+        return pl.lit(value, work)
+
+    if slope is not None or len(codes) == 1:
+        slope = slope or 0
+        intercept = first - slope * lo
+        if slope == 0:
+            expr = x * lit(0) + lit(intercept)  # keeps null where the answer is missing
+        else:
+            expr = x if slope == 1 else x * lit(slope)
+            if intercept:
+                expr = expr + lit(intercept)
+    elif len(steps) <= _MAX_STEPS:
+
+        def at_least(s: int) -> pl.Expr:  # [code >= s] for codes lo..hi
+            k = max(s - lo, hi - s + 1)
+            return (x + lit(k - s)) // lit(k)
+
+        def below(s: int) -> pl.Expr:  # [code < s] for codes lo..hi
+            k = max(s - lo, hi - s + 1)
+            return (lit(k + s - 1) - x) // lit(k)
+
+        if len(steps) == 1 and first + steps[0][1] == 0:
+            # One step down to 0 (DJG negative items): a single [code < s] term.
+            s, d = steps[0]
+            expr = below(s) if first == 1 else below(s) * lit(first)
+        else:
+            expr = None
+            for s, d in steps:
+                term = at_least(s) if d == 1 else at_least(s) * lit(d)
+                expr = term if expr is None else expr + term
+            assert expr is not None
+            if first:
+                expr = expr + lit(first)
+    else:
+        return _piecewise(col, table, offset, dtype)
+    return expr if work == dtype else expr.cast(dtype)
+
+
+def _code_in(col: pl.Expr, codes: Sequence[int], span: tuple[int, int]) -> pl.Expr:
+    """True where the column holds one of ``codes`` (a subset of ``span``); never null."""
+    inside = sorted(set(range(span[0], span[1] + 1)) - set(codes))
+    if inside and inside[-1] - inside[0] + 1 == len(inside):
+        # The other codes form one run: outside it (two comparisons, no hashing).
+        expr = (col < inside[0]) | (col > inside[-1])
+    else:
+        expr = col.is_in(pl.lit(pl.Series(list(codes))).implode())
+    return expr.fill_null(False)
+
+
+def _piecewise(col: pl.Expr, table: Sequence[Any], offset: int, dtype: pl.DataType) -> pl.Expr:
+    """``table[value - offset]`` as a when/then chain over runs of codes, for tables with
+    too many steps for :func:`_lookup`. Values outside every run give null."""
     numeric = dtype.is_numeric()
     runs: list[tuple[int, int, Any, Any]] = []  # (first, last, value at first, slope)
     n = 0
@@ -572,7 +685,7 @@ def _piecewise(col: pl.Expr, table: Sequence[Any], offset: int, dtype: pl.DataTy
 
 
 def _column_stats(frame: pl.DataFrame, columns: Sequence[str]) -> dict[str, Any]:
-    """One pass over the data: min/max of small integer columns, distinct values of others."""
+    """One pass over the data: min/max of integer columns, distinct values of others."""
     exprs: list[pl.Expr] = []
     for col in columns:
         dtype = frame.schema[col]
@@ -603,7 +716,9 @@ def _plan_column(
     pos_of = {k: n for n, k in enumerate(keys)}
     resolver = _ColumnResolver(inst, item, form, coding, labels)
     allowed = "; ".join(allowed_answers(inst, item, form))
-    dtype = frame.schema[column]
+    series = frame.get_column(column)
+    dtype = series.dtype
+    has_nulls = series.null_count() > 0  # known without a pass over the data
 
     def interpret(value: Any) -> tuple[int | None, bool]:
         try:
@@ -613,7 +728,7 @@ def _plan_column(
         return (None if key is None else pos_of[key]), False
 
     col = pl.col(column)
-    plan = _ColumnPlan(item, column, keys, allowed)
+    plan = _ColumnPlan(item, column, keys, allowed, dtype)
     if dtype == pl.Null:
         plan.empty = True
         return plan
@@ -623,16 +738,16 @@ def _plan_column(
             plan.empty = True
             return plan
         if hi - lo < _DENSE_RANGE:
-            # Small non-negative codes index the table directly (no subtraction).
-            start = 0 if 0 <= lo <= 16 else lo
-            table = [(None, False)] * (lo - start) + [interpret(v) for v in range(lo, hi + 1)]
-            plan.dense, plan.offset = [p for p, _ in table], start
-            bad = [start + n for n, (_, b) in enumerate(table) if b]
+            # Only the codes that occur between min and max are interpreted.
+            table = [interpret(v) for v in range(lo, hi + 1)]
+            plan.dense, plan.offset, plan.span = [p for p, _ in table], lo, (lo, hi)
+            plan.no_option = [lo + n for n, (p, _) in enumerate(table) if p is None]
+            bad = [lo + n for n, (_, b) in enumerate(table) if b]
             if bad:
-                flags = [True if b else None for _, b in table]
-                plan.invalid = _piecewise(col, flags, start, pl.Boolean).fill_null(False)
-                # Codes in the table that are invalid may not occur; the report lists real ones.
+                plan.invalid = _code_in(col, bad, plan.span)
+                # Codes in the range that are invalid may not occur; the report lists real ones.
                 plan.invalid_values = bad
+            plan.nullable = has_nulls or bool(plan.no_option)
             return plan
         distinct = frame.select(col.unique()).to_series().to_list()
     else:
@@ -642,6 +757,7 @@ def _plan_column(
     bad = [v for v, (_, b) in table.items() if b]
     plan.old = pl.Series(list(good), dtype=dtype)
     plan.positions = list(good.values())
+    plan.nullable = has_nulls or len(good) < len(table)
     if bad:
         # NaN is never "bad" (it is missing), so is_in on the real values is exact.
         plan.invalid = col.is_in(pl.lit(pl.Series(bad, dtype=dtype)).implode()).fill_null(False)
@@ -707,11 +823,11 @@ def score_frame(
     progress: Progress | None = None,
 ) -> BulkResult:
     """Score every instrument found in ``frame``; see the module docstring."""
-    from verbind.core.settings import resolve_settings
+    from verbind.core.profile import resolved_settings
 
     mapping = mapping or ColumnMapping()
     try:
-        settings = resolve_settings(mapping.settings)
+        settings = dict(resolved_settings(mapping.settings))
     except ValueError as exc:
         raise BulkInputError(str(exc)) from exc
     labels = (value_labels or {}) if mapping.value_labels else {}
@@ -733,68 +849,73 @@ def score_frame(
     all_columns = [c for ic in found for c in ic.columns.values()]
     stats = _column_stats(frame, all_columns)
 
-    result_columns: list[str] = []
-    value_exprs: list[pl.Expr] = []
     plans: dict[str, dict[str, _ColumnPlan]] = {}
     for ic in found:
         inst = ic.instrument
         inst_plans: dict[str, _ColumnPlan] = {}
         for item_id, col in ic.columns.items():
-            item = inst.item(item_id)
             std = inst.column(item_id)
             coding = mapping.codings.get(std) or mapping.codings.get(inst.id)
             inst_plans[item_id] = _plan_column(
-                frame, stats, inst, item, col, ic.form, coding, labels.get(col)
+                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col)
             )
         plans[inst.id] = inst_plans
-        for item_id, plan in inst_plans.items():
-            # One work column per item: its points (scored items) or its option key
-            # (duration, context: the profile reads those); null = missing or invalid.
+    work = _Work(found, plans)
+
+    # Pass 1: per item its points (scored items) or its option position (the others);
+    # null = missing or invalid. Then per instrument: any invalid answer, missing counts.
+    value_exprs: list[pl.Expr] = []
+    for ic in found:
+        inst = ic.instrument
+        for item_id, plan in plans[inst.id].items():
             item = inst.item(item_id)
             if item.key is not None:
                 points = [item.key[k] for k in plan.keys]
                 value = plan.map(points, _points_dtype(points))
-            else:
-                value = plan.map(list(plan.keys), pl.Enum(list(plan.keys)))
-            value_exprs.append(value.alias(_tmp("val", inst.id, item_id)))
+                value_exprs.append(value.alias(_tmp("val", inst.id, item_id)))
             if plan.invalid is not None:
                 value_exprs.append(plan.invalid.alias(_tmp("bad", inst.id, item_id)))
-
-    work = frame.lazy().with_columns(value_exprs)
-    score_exprs: list[pl.Expr] = []
-    derived_exprs: list[pl.Expr] = []
     bad_exprs: list[pl.Expr] = []
-    missing_exprs: list[pl.Expr] = []
     for ic in found:
         inst = ic.instrument
-        inst_plans = plans[inst.id]
-        bad_cols = [_tmp("bad", inst.id, i) for i, p in inst_plans.items() if p.invalid is not None]
-        inst_bad = pl.any_horizontal(bad_cols) if bad_cols else pl.lit(False)
-        bad_exprs.append(inst_bad.alias(_tmp("inst_bad", inst.id)))
+        bad_cols = [
+            _tmp("bad", inst.id, i) for i, p in plans[inst.id].items() if p.invalid is not None
+        ]
+        if bad_cols:
+            bad_exprs.append(pl.any_horizontal(bad_cols).alias(_tmp("inst_bad", inst.id)))
+        primary = inst.primary_scale
+        if primary is not None and work.missing_matters(inst, primary):
+            n_missing = work.missing_count(inst, primary)
+            if isinstance(n_missing, int):
+                n_missing = pl.lit(n_missing, pl.Int16)
+            bad_exprs.append(n_missing.alias(_tmp("missing", inst.id)))
+
+    # Pass 2: scale values; pass 3: what derives from them (levels, cut-offs, profile key).
+    result_columns: list[str] = []
+    score_exprs: list[pl.Expr] = []
+    derived_exprs: list[pl.Expr] = []
+    for ic in found:
+        inst = ic.instrument
         for scale in inst.scales.values():
-            values, derived = _scale_exprs(inst, scale, inst_plans, settings)
+            values, derived = _scale_exprs(work, inst, scale, settings)
             score_exprs += values
             derived_exprs += derived
             result_columns += [e.meta.output_name() for e in values + derived]
-        primary = inst.primary_scale
-        if primary is not None:
-            missing_exprs.append(
-                _missing_count(inst.id, primary, inst_plans).alias(_tmp("missing", inst.id))
-            )
-    work = (
-        work.with_columns(*bad_exprs, *missing_exprs)
-        .with_columns(score_exprs)
-        .with_columns(derived_exprs)
-    )
-    # The profile's inputs as one integer per row, in the same pass over the data.
-    profile_key = _ProfileKey.for_instruments(found)
+    flag_exprs = _flag_exprs(found, plans)
+    result_columns += [e.meta.output_name() for e in flag_exprs]
+    profile_key = _ProfileKey.for_instruments(work, settings)
     if profile_key is not None:
-        work = work.with_columns(profile_key.expr.alias(profile_key.name))
+        derived_exprs.append(profile_key.expr.alias(profile_key.name))
+
+    lazy = frame.lazy().with_columns(value_exprs)
+    if bad_exprs:
+        lazy = lazy.with_columns(bad_exprs)
+    lazy = lazy.with_columns(score_exprs).with_columns(*derived_exprs, *flag_exprs)
     tick("scoring", 1, steps)
-    scored = work.collect()
+    scored = lazy.collect()
     tick("scoring", len(found) + 1, steps)
 
-    errors = _collect_errors(scored, found, plans)
+    errors = _collect_errors(scored, work)
 
     # Which rows got results: from the primary scale of each scored instrument.
     primaries = [
@@ -802,18 +923,33 @@ def score_frame(
         for ic in found
         if ic.instrument.primary_scale is not None
     ]
-    inst_bads = [_tmp("inst_bad", ic.instrument.id) for ic in found]
-    counts = scored.select(
-        (pl.all_horizontal([pl.col(c).is_not_null() for c in primaries]).sum()
-         if primaries else pl.lit(0)).alias("scored"),
-        (pl.all_horizontal([pl.col(c).is_null() for c in primaries]).sum()
-         if primaries else pl.lit(scored.height)).alias("unscored"),
-        pl.any_horizontal(inst_bads).sum().alias("invalid"),
-    ).row(0, named=True)  # fmt: skip
+    nullable = [c for c in primaries if scored.get_column(c).null_count()]
+    inst_bads = [
+        c for c in (_tmp("inst_bad", ic.instrument.id) for ic in found) if c in scored.columns
+    ]
+    # Null counts are known without a pass over the data: rows are counted only when
+    # some result can be missing.
+    counts: dict[str, Any] = {"scored": scored.height, "unscored": 0, "invalid": 0}
+    count_exprs: list[pl.Expr] = []
+    if not primaries:
+        counts["scored"], counts["unscored"] = 0, scored.height
+    else:
+        if nullable:
+            ok = pl.all_horizontal([pl.col(c).is_not_null() for c in nullable])
+            count_exprs.append(ok.sum().alias("scored"))
+        if nullable and len(nullable) == len(primaries):
+            none = pl.all_horizontal([pl.col(c).is_null() for c in primaries])
+            count_exprs.append(none.sum().alias("unscored"))
+    if inst_bads:
+        count_exprs.append(pl.any_horizontal(inst_bads).sum().alias("invalid"))
+    if count_exprs:
+        counts.update(scored.select(count_exprs).row(0, named=True))
     err_rows = errors.select(pl.col("row").n_unique()).item() if errors.height else 0
 
+    columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
     if profile_key is not None:
-        scored = _add_profile(scored, profile_key, settings)
+        for series in _profile_columns(scored.get_column(profile_key.name), profile_key, settings):
+            columns[series.name] = series
         result_columns += list(PROFILE_COLUMNS)
     tick("profile", steps, steps)
 
@@ -824,7 +960,8 @@ def score_frame(
             f"input column(s) {', '.join(clashes)} replaced by freshly computed results"
         )
     keep = [c for c in frame.columns if c not in set(result_columns)]
-    out = scored.select(keep + result_columns)
+    # Assembled from the computed columns as they are: no copy of a million rows.
+    out = pl.DataFrame([columns[c] for c in keep + result_columns])
     return BulkResult(
         frame=out,
         errors=errors,
@@ -845,37 +982,70 @@ def _tmp(*parts: str) -> str:
     return "\0" + "\0".join(parts)
 
 
-def _points_dtype(points: Sequence[int]) -> pl.DataType:
+def _points_dtype(points: Iterable[int]) -> pl.DataType:
     return pl.Int8 if all(-128 <= p <= 127 for p in points) else pl.Int32
 
 
-def _points_expr(inst: Instrument, item_id: str, plan: _ColumnPlan | None) -> pl.Expr:
-    if plan is None:
-        return pl.lit(None, pl.Int8)
-    return pl.col(_tmp("val", inst.id, item_id))
+@dataclass(frozen=True)
+class _Work:
+    """The plans of one scoring run, and what they tell about the work columns."""
 
+    found: Sequence[InstrumentColumns]
+    plans: Mapping[str, Mapping[str, _ColumnPlan]]
 
-def _missing_count(inst_id: str, scale, plans: Mapping[str, _ColumnPlan]) -> pl.Expr:
-    """Unanswered items of a scale per row; a column absent from the file counts as missing."""
-    terms = [pl.col(_tmp("val", inst_id, i)).is_null() for i in scale.items if i in plans]
-    absent = sum(1 for i in scale.items if i not in plans)
-    total = pl.sum_horizontal(terms).cast(pl.Int16) if terms else pl.lit(0, pl.Int16)
-    return total + absent if absent else total
+    def value(self, inst: Instrument, item_id: str) -> pl.Expr:
+        """Points (or option position) of an item; null literal for a column not in the file."""
+        if item_id not in self.plans[inst.id]:
+            return pl.lit(None, pl.Int8)
+        return pl.col(_tmp("val", inst.id, item_id))
+
+    def may_be_invalid(self, inst: Instrument) -> bool:
+        return any(p.invalid is not None for p in self.plans[inst.id].values())
+
+    def inst_bad(self, inst: Instrument) -> pl.Expr:
+        """True where an answer of the instrument could not be interpreted."""
+        if not self.may_be_invalid(inst):
+            return pl.lit(False)
+        return pl.col(_tmp("inst_bad", inst.id))
+
+    def missing_count(self, inst: Instrument, scale) -> pl.Expr | int:
+        """Unanswered items of a scale per row (a column not in the file counts as
+        unanswered); a plain number when no answer of the scale can be missing."""
+        plans = self.plans[inst.id]
+        absent = sum(1 for i in scale.items if i not in plans)
+        can_miss = [i for i in scale.items if i in plans and plans[i].nullable]
+        if not can_miss:
+            return absent
+        total = pl.sum_horizontal([self.value(inst, i).is_null() for i in can_miss])
+        total = total.cast(pl.Int16)
+        return total + absent if absent else total
+
+    def missing_matters(self, inst: Instrument, scale) -> bool:
+        """Whether some row may have too many answers missing for the scale."""
+        count = self.missing_count(inst, scale)
+        return not isinstance(count, int) or count > scale.max_missing
 
 
 def _scale_exprs(
-    inst: Instrument, scale, plans: Mapping[str, _ColumnPlan], settings: Mapping[str, Any]
+    work: _Work, inst: Instrument, scale, settings: Mapping[str, Any]
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """(the scale value, then what derives from it: level and cut-off)."""
-    points = [_points_expr(inst, i, plans.get(i)) for i in scale.items]
+    points = [work.value(inst, i) for i in scale.items if i in work.plans[inst.id]]
     # polars sums small integers in their own type: widen when the sum could overflow.
     bound = sum(max(abs(v) for v in inst.item(i).key.values()) for i in scale.items)  # type: ignore[union-attr]
     if bound > 127:
         points = [p.cast(pl.Int32) for p in points]
-    n_missing = _missing_count(inst.id, scale, plans)
-    ok = (~pl.col(_tmp("inst_bad", inst.id))) & (n_missing <= scale.max_missing)
     # Answered items are summed, nothing imputed: the same rule as scoring.score.
-    value = pl.when(ok).then(pl.sum_horizontal(points).cast(pl.Int16)).otherwise(None)
+    total = pl.sum_horizontal(points).cast(pl.Int16) if points else pl.lit(0, pl.Int16)
+    n_missing = work.missing_count(inst, scale)
+    if isinstance(n_missing, int) and n_missing > scale.max_missing:
+        value = pl.lit(None, pl.Int16)
+    else:
+        ok = work.inst_bad(inst).not_() if work.may_be_invalid(inst) else None
+        if not isinstance(n_missing, int):
+            enough = n_missing <= scale.max_missing
+            ok = enough if ok is None else ok & enough
+        value = total if ok is None else pl.when(ok).then(total)
     name = scale_column(inst, scale.id)
     derived: list[pl.Expr] = []
     if scale is inst.primary_scale and scale.bands:
@@ -908,20 +1078,39 @@ def _scale_exprs(
     return [value.alias(name)], derived
 
 
-def _collect_errors(
-    scored: pl.DataFrame,
-    found: Sequence[InstrumentColumns],
-    plans: Mapping[str, Mapping[str, _ColumnPlan]],
-) -> pl.DataFrame:
+def _flag_exprs(
+    found: Sequence[InstrumentColumns], plans: Mapping[str, Mapping[str, _ColumnPlan]]
+) -> list[pl.Expr]:
+    """One column per flag an item can raise (``safety``): True when an answer raises it.
+
+    Read per item, whatever the other answers of the row: one unreadable answer
+    elsewhere must never hide a "yes" to the safety question. Null when no item that can
+    raise the flag has a valid answer.
+    """
+    raised: dict[str, list[pl.Expr]] = {}
+    for ic in found:
+        inst = ic.instrument
+        for plan in plans[inst.id].values():
+            for flag, keys in plan.item.flags.items():
+                table = [1 if k in keys else 0 for k in plan.keys]
+                raised.setdefault(flag, []).append(plan.map(table, pl.Int8))
+    return [
+        (exprs[0] if len(exprs) == 1 else pl.max_horizontal(exprs)).cast(pl.Boolean).alias(flag)
+        for flag, exprs in raised.items()
+    ]
+
+
+def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
     """One row per problem: an answer that cannot be interpreted, or too many missing."""
     # Filter first, then build the report columns: only problem rows pay for strings.
     lazy = scored.lazy().with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + ROW_BASE).alias("\0row")
     )
     parts: list[pl.LazyFrame] = []
-    for ic in found:
+    for ic in work.found:
         inst = ic.instrument
-        for item_id, plan in plans[inst.id].items():
+        inst_plans = work.plans[inst.id]
+        for item_id, plan in inst_plans.items():
             if plan.invalid is None:
                 continue
             parts.append(
@@ -936,9 +1125,8 @@ def _collect_errors(
                 )
             )
         primary = inst.primary_scale
-        if primary is None:
+        if primary is None or not work.missing_matters(inst, primary):
             continue
-        inst_plans = plans[inst.id]
         missing_names = [
             pl.when(pl.col(_tmp("val", inst.id, i)).is_null()).then(pl.lit(inst_plans[i].column))
             if i in inst_plans
@@ -946,7 +1134,7 @@ def _collect_errors(
             for i in primary.items
         ]
         n_missing = pl.col(_tmp("missing", inst.id))
-        too_many = (n_missing > primary.max_missing) & ~pl.col(_tmp("inst_bad", inst.id))
+        too_many = (n_missing > primary.max_missing) & work.inst_bad(inst).not_()
         parts.append(
             lazy.filter(too_many).select(
                 pl.col("\0row").alias("row"),
@@ -972,147 +1160,137 @@ def _collect_errors(
     return errors.sort("row", "instrument", maintain_order=True)
 
 
-# --- profile: the one decision function, once per distinct combination ------------------
+# --- profile: the one derivation and decision, once per distinct combination ------------
 
 PROFILE_COLUMNS = ("isolated", "duration_band", "profile", "route", "underlying_route")
 
 
 @dataclass(frozen=True)
 class _Component:
-    """One input of the profile as a small integer per row (0 = unknown)."""
+    """One part of a row's profile summary, as a digit of the row's key (0 = unknown).
 
-    name: str  # "djg11.total.cutoff", "djg11.level", "duration.duration", ...
-    expr: pl.Expr  # 0 = null, 1.. = index + 1 into ``values``
+    ``target`` says where the value goes in the :class:`~verbind.core.profile.InputSummary`:
+    ``("verdict", inst)`` with values ``(meets_cutoff, level)``, ``("subscale", inst,
+    scale)`` with the subscale's cut-off, ``("duration",)`` or ``("context", item)`` with
+    option keys. ``digit(radix, dtype)`` is the row's term of the key: radix * (index + 1).
+    """
+
+    target: tuple[str, ...]
     values: tuple[Any, ...]
+    digit: Callable[[int, pl.DataType], pl.Expr]
 
 
-def _profile_components(found: Sequence[InstrumentColumns]) -> list[_Component]:
+def _scale_component(
+    inst: Instrument, scale, settings: Mapping[str, Any], describe: Callable[[int], Any]
+) -> tuple[tuple[Any, ...], Callable[[int, pl.DataType], pl.Expr]]:
+    """A component read from a scale's value: ``describe(value)`` for every value in the
+    scale's range, numbered by distinct description, as arithmetic on the value column."""
+    described = [describe(v) for v in range(scale.min, scale.max + 1)]
+    values = tuple(dict.fromkeys(described))
+    index = [values.index(d) for d in described]
+    col = pl.col(scale_column(inst, scale.id))
+    span = (scale.min, scale.max)
+
+    def digit(radix: int, dtype: pl.DataType) -> pl.Expr:
+        table = [radix * (n + 1) for n in index]
+        return _lookup(col, table, scale.min, span, pl.Int16, dtype).fill_null(0)
+
+    return values, digit
+
+
+def _profile_components(work: _Work, settings: Mapping[str, Any]) -> list[_Component]:
+    from verbind.core import profile
+
     comps: list[_Component] = []
-    for ic in found:
-        inst = ic.instrument
-        if inst.measures in ("loneliness", "isolation"):
-            primary = inst.primary_scale
-            for scale in inst.scales.values():
-                if scale.cutoff is None or (
-                    scale is not primary and scale.id not in ("emotional", "social")
-                ):
-                    continue
-                col = pl.col(cutoff_column(inst, scale.id))
-                comps.append(
-                    _Component(
-                        f"{inst.id}.{scale.id}.cutoff",
-                        pl.when(col)
-                        .then(pl.lit(2, pl.Int32))
-                        .when(col.not_())
-                        .then(pl.lit(1, pl.Int32))
-                        .otherwise(pl.lit(0, pl.Int32)),
-                        (False, True),
-                    )
-                )
-            if inst.measures == "loneliness" and primary is not None and primary.bands:
-                levels = tuple(dict.fromkeys(b.level for b in primary.bands))
-                comps.append(
-                    _Component(
-                        f"{inst.id}.level",
-                        (pl.col(level_column(inst)).to_physical().cast(pl.UInt32) + 1).fill_null(0),
-                        levels,
-                    )
-                )
-        elif inst.measures in ("duration", "context"):
-            for item_id in ic.columns:
-                item = inst.item(item_id)
-                if item.key is not None:
-                    continue
-                opt = pl.col(_tmp("val", inst.id, item_id))
-                # An instrument with an answer we cannot read has no result for the row
-                # (as in scoring one person): none of its answers count.
-                code = (opt.to_physical().cast(pl.Int32) + 1).fill_null(0)
-                comps.append(
-                    _Component(
-                        f"{inst.id}.{item_id}",
-                        pl.when(pl.col(_tmp("inst_bad", inst.id))).then(0).otherwise(code),
-                        _item_option_keys(inst, item),
-                    )
-                )
+    by_id = {ic.instrument.id: ic for ic in work.found}
+    for inst_id in profile.VERDICT_INSTRUMENTS:
+        if inst_id not in by_id:
+            continue
+        inst = by_id[inst_id].instrument
+        primary = inst.primary_scale
+        if primary is None:
+            continue
+
+        def verdict(value: int, scale=primary) -> tuple[bool | None, str | None]:
+            # The same reading of a value as scoring one person: band, cut-off, level.
+            band = scale.band_for(value)
+            cutoff = scale.cutoff
+            meets = None
+            level = band.level if band is not None else None
+            if cutoff is not None:
+                meets = cutoff.applies(value, settings.get(cutoff.setting))
+                if band is None and cutoff.level is not None:
+                    level = cutoff.level if meets else cutoff.otherwise_level
+            return meets, level
+
+        values, digit = _scale_component(inst, primary, settings, verdict)
+        comps.append(_Component(("verdict", inst_id), values, digit))
+        for sid in profile.LONELINESS_SUBSCALES:
+            scale = inst.scales.get(sid)
+            if scale is None or scale.cutoff is None:
+                continue
+            cut = scale.cutoff
+            values, digit = _scale_component(
+                inst, scale, settings, lambda v, c=cut: c.applies(v, settings.get(c.setting))
+            )
+            comps.append(_Component(("subscale", inst_id, sid), values, digit))
+    duration_id, duration_item = profile.DURATION_ITEM
+    answer_items = [(duration_id, duration_item, ("duration",))]
+    if profile.CONTEXT_INSTRUMENT in by_id:
+        context = by_id[profile.CONTEXT_INSTRUMENT].instrument
+        answer_items += [(context.id, item.id, ("context", item.id)) for item in context.items]
+    for inst_id, item_id, target in answer_items:
+        plan = work.plans.get(inst_id, {}).get(item_id)
+        if plan is None:
+            continue
+        inst = by_id[inst_id].instrument
+
+        def answer_digit(radix: int, dtype: pl.DataType, plan=plan, inst=inst) -> pl.Expr:
+            term = plan.map([radix * (n + 1) for n in range(len(plan.keys))], dtype)
+            if plan.item.flags or not work.may_be_invalid(inst):
+                # An item that can raise a flag counts on its own (safety first).
+                return term.fill_null(0)
+            # Otherwise an instrument with an answer we cannot read has no result for
+            # the row (as in scoring one person): none of its answers count.
+            return pl.when(work.inst_bad(inst)).then(0).otherwise(term.fill_null(0))
+
+        comps.append(_Component(target, plan.keys, answer_digit))
     return comps
 
 
-class _InputsBuilder:
-    """ProfileInputs from one combination of per-instrument verdicts.
+def _summary(comps: Sequence[_Component], digits: Sequence[int]):
+    """The InputSummary of one key: the per-instrument facts, no rules."""
+    from verbind.core.profile import InputSummary, ScaleVerdict
 
-    Follows :func:`verbind.core.profile.build_profile` and uses its constants
-    (LONELINESS_PREFERENCE, ISOLATION_INSTRUMENTS, LIFE_EVENT_PREFIX); a test checks that
-    bulk and build_profile agree row by row.
-    """
-
-    def __init__(self, comps: Sequence[_Component]):
-        from verbind.core import profile
-
-        self.profile = profile
-        at = {c.name: n for n, c in enumerate(comps)}
-        self.loneliness = [
-            (
-                at[f"{i}.total.cutoff"],
-                at.get(f"{i}.level"),
-                at.get(f"{i}.emotional.cutoff"),
-                at.get(f"{i}.social.cutoff"),
-            )
-            for i in profile.LONELINESS_PREFERENCE
-            if f"{i}.total.cutoff" in at
-        ]
-        self.isolation = [
-            (i, at[f"{i}.total.cutoff"])
-            for i in profile.ISOLATION_INSTRUMENTS
-            if f"{i}.total.cutoff" in at
-        ]
-        self.duration = at.get("duration.duration")
-        self.context = {
-            name.split(".", 1)[1]: n for name, n in at.items() if name.startswith("context.")
-        }
-        prefix = profile.LIFE_EVENT_PREFIX
-        self.events = [
-            (k[len(prefix) :], n) for k, n in self.context.items() if k.startswith(prefix)
-        ]
-
-    def __call__(self, v: Sequence[Any], isolation_combine: str):
-        def get(index: int | None) -> Any:
-            return None if index is None else v[index]
-
-        lonely = severity = emotional = social = None
-        for total, level, emo, soc in self.loneliness:
-            if v[total] is None:
-                continue  # the first scale that could be computed decides
-            lonely, emotional, social = v[total], get(emo), get(soc)
-            severity = get(level) if get(level) in self.profile.SEVERITIES else None
-            break
-        verdicts = [(i, v[n]) for i, n in self.isolation if v[n] is not None]
-        isolated = None
-        if verdicts:
-            flags = [f for _, f in verdicts]
-            isolated = any(flags) if isolation_combine == "either" else all(flags)
-        ctx = {k: v[n] for k, n in self.context.items()}
-        living_alone = ctx.get("living_alone")
-        return self.profile.ProfileInputs(
-            lonely=lonely,
-            severity=severity,
-            emotional=emotional,
-            social=social,
-            isolated=isolated,
-            isolation_sources=tuple(i for i, f in verdicts if f),
-            duration_answer=get(self.duration),
-            wish_to_change=ctx.get("wish_to_change"),
-            open_to_learning=ctx.get("open_to_learning"),
-            literacy=ctx.get("literacy"),
-            safety=ctx.get("safety"),
-            living_alone=None if living_alone is None else living_alone == "yes",
-            life_events=tuple(e for e, n in self.events if v[n] == "yes"),
-        )
+    verdicts: dict[str, dict[str, Any]] = {}
+    duration = None
+    context: dict[str, str] = {}
+    for comp, digit in zip(comps, digits, strict=True):
+        value = None if digit == 0 else comp.values[digit - 1]
+        kind = comp.target[0]
+        if kind == "verdict":
+            meets, level = value if value is not None else (None, None)
+            verdicts.setdefault(comp.target[1], {}).update(meets_cutoff=meets, level=level)
+        elif kind == "subscale":
+            verdicts.setdefault(comp.target[1], {})[comp.target[2]] = value
+        elif kind == "duration":
+            duration = value
+        elif value is not None:
+            context[comp.target[1]] = value
+    return InputSummary(
+        verdicts=tuple(
+            (inst_id, ScaleVerdict(**{"meets_cutoff": None, **fields}))
+            for inst_id, fields in verdicts.items()
+        ),
+        duration_answer=duration,
+        context=context,
+    )
 
 
 @dataclass(frozen=True)
 class _ProfileKey:
-    """Mixed-radix code of all profile inputs of a row: one integer per row, so the
-    distinct combinations are found by counting one column."""
+    """Mixed-radix code of a row's profile summary: one integer per row, so the distinct
+    combinations are found by counting one column."""
 
     comps: tuple[_Component, ...]
     radices: tuple[int, ...]
@@ -1122,57 +1300,69 @@ class _ProfileKey:
     name: str = _tmp("profile_key")
 
     @classmethod
-    def for_instruments(cls, found: Sequence[InstrumentColumns]) -> _ProfileKey | None:
-        measures = {ic.instrument.measures for ic in found}
+    def for_instruments(cls, work: _Work, settings: Mapping[str, Any]) -> _ProfileKey | None:
+        measures = {ic.instrument.measures for ic in work.found}
         if not measures & {"loneliness", "isolation", "duration"}:
             return None
-        comps = tuple(_profile_components(found))
+        comps = tuple(_profile_components(work, settings))
         sizes = tuple(len(c.values) + 1 for c in comps)
         radices, r = [], 1
         for size in sizes:
             radices.append(r)
             r *= size
-        dtype = pl.Int32 if r < 2**31 else pl.Int64
-        terms = [
-            c.expr.cast(dtype) * k if k > 1 else c.expr.cast(dtype)
-            for c, k in zip(comps, radices, strict=True)
-        ]
-        expr = pl.sum_horizontal(terms) if terms else pl.lit(0, dtype)
-        return cls(comps, tuple(radices), sizes, r, expr)
+        if r >= 2**63:  # pragma: no cover - every instrument at once stays far below
+            raise BulkInputError("too many profile inputs in one file")
+        # Summed in the narrowest type that holds every key; gathered by UInt32.
+        work = pl.Int32 if r < 2**31 else pl.Int64
+        terms = [c.digit(k, work) for c, k in zip(comps, radices, strict=True)]
+        expr = pl.sum_horizontal(terms) if terms else pl.lit(0, work)
+        return cls(
+            comps, tuple(radices), sizes, r, expr.cast(pl.UInt32 if r <= 2**32 else pl.UInt64)
+        )
 
 
-def _add_profile(
-    scored: pl.DataFrame, pkey: _ProfileKey, settings: Mapping[str, Any]
-) -> pl.DataFrame:
-    """Add isolated / duration_band / profile / route: classify once per combination."""
+def _profile_columns(
+    keys: pl.Series, pkey: _ProfileKey, settings: Mapping[str, Any]
+) -> list[pl.Series]:
+    """isolated / duration_band / profile / route / underlying_route per row:
+    :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key."""
     from verbind.core import profile
-    from verbind.core.settings import resolve_settings
 
-    keys = scored.get_column(pkey.name)
+    codes = keys.to_numpy()
+    # Small key space: which keys occur, by counting (no hashing); else by sorting.
     dense = pkey.space <= 1 << 20
     if dense:
-        # Small key space: which keys occur, by counting (no hashing).
-        distinct = np.flatnonzero(np.bincount(keys.to_numpy(), minlength=pkey.space))
+        distinct = np.flatnonzero(np.bincount(codes, minlength=pkey.space))
+        index = pl.Series(codes) if pkey.space <= 1 << 16 else None
     else:
-        distinct = keys.unique().sort().to_numpy()
-    radices = np.array(pkey.radices, dtype=np.int64)
-    sizes = np.array(pkey.sizes, dtype=np.int64)
-    digits = (distinct[:, None] // radices[None, :]) % sizes[None, :]
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        index = None
+    if index is None:
+        if dense:
+            remap = np.zeros(pkey.space, dtype=np.uint32)
+            remap[distinct] = np.arange(len(distinct), dtype=np.uint32)
+            inverse = remap[codes]
+        index = pl.Series(inverse.astype(np.uint32, copy=False))
+        slots = np.arange(len(distinct))
+    else:
+        slots = distinct
+    radices = np.array(pkey.radices, dtype=np.uint64)
+    sizes = np.array(pkey.sizes, dtype=np.uint64)
+    digits = (distinct.astype(np.uint64)[:, None] // radices[None, :]) % sizes[None, :]
 
-    build = _InputsBuilder(pkey.comps)
-    combine = settings.get("isolation_combine", "either")
-    # classify() resolves its settings on every call; None takes its cached defaults.
-    classify_settings = None if dict(settings) == resolve_settings() else settings
-    lookups = [(None, *c.values) for c in pkey.comps]
-    out: dict[str, list[Any]] = {c: [] for c in PROFILE_COLUMNS}
-    for row in digits.tolist():
-        inputs = build([lookups[j][d] for j, d in enumerate(row)], combine)
-        decision = profile.classify(inputs, classify_settings)
-        out["isolated"].append(inputs.isolated)
-        out["duration_band"].append(decision.duration_band)
-        out["profile"].append(decision.quadrant)
-        out["route"].append(decision.route)
-        out["underlying_route"].append(decision.underlying_route)
+    size = int(slots[-1]) + 1 if len(slots) else 0
+    out: dict[str, list[Any]] = {c: [None] * size for c in PROFILE_COLUMNS}
+    decided: dict[Any, Any] = {}
+    for slot, row in zip(slots.tolist(), digits.tolist(), strict=True):
+        inputs = profile.derive_inputs(_summary(pkey.comps, row), settings)
+        decision = decided.get(inputs)
+        if decision is None:
+            decision = decided[inputs] = profile.classify(inputs, settings)
+        out["isolated"][slot] = inputs.isolated
+        out["duration_band"][slot] = decision.duration_band
+        out["profile"][slot] = decision.quadrant
+        out["route"][slot] = decision.route
+        out["underlying_route"][slot] = decision.underlying_route
 
     dtypes = {
         "isolated": pl.Boolean,
@@ -1181,24 +1371,9 @@ def _add_profile(
         "route": pl.Enum(list(profile.ROUTES)),
         "underlying_route": pl.Enum(list(profile.ROUTES)),
     }
-    key = pl.col(pkey.name)
-    if dense:
-        # A dense table indexed by the key: a gather, no hashing.
-        index = distinct.tolist()
-        exprs = []
-        for name in PROFILE_COLUMNS:
-            table: list[Any] = [None] * pkey.space
-            for k, value in zip(index, out[name], strict=True):
-                table[k] = value
-            exprs.append(pl.lit(pl.Series(table, dtype=dtypes[name])).gather(key).alias(name))
-    else:
-        known = pl.Series(distinct, dtype=keys.dtype)
-        exprs = [
-            key.replace_strict(
-                known, pl.Series(out[name], dtype=dtypes[name]), return_dtype=dtypes[name]
-            ).alias(name)
-            for name in PROFILE_COLUMNS
-        ]
-    # Only the key column goes through the engine; the results are attached without copying.
-    columns = keys.to_frame().select(exprs)
-    return scored.drop(pkey.name).hstack(columns.get_columns())
+    # A small table per column, indexed by the key: a gather, no hashing.
+    frame = index.to_frame("key").select(
+        pl.lit(pl.Series(out[name], dtype=dtypes[name])).gather(pl.col("key")).alias(name)
+        for name in PROFILE_COLUMNS
+    )
+    return frame.get_columns()

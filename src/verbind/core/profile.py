@@ -600,7 +600,140 @@ def rules_markdown() -> str:
 # it has no validated cut-off.
 LONELINESS_PREFERENCE = ("djg11", "djg6", "ucla3")
 ISOLATION_INSTRUMENTS = ("lsns6", "steptoe")
+# The instruments whose scale verdicts the profile reads, and the loneliness subscales.
+VERDICT_INSTRUMENTS = LONELINESS_PREFERENCE + ISOLATION_INSTRUMENTS
+LONELINESS_SUBSCALES = ("emotional", "social")
+# Where the duration answer and the context answers come from (instrument, item).
+DURATION_ITEM = ("duration", "duration")
+CONTEXT_INSTRUMENT = "context"
 LIFE_EVENT_PREFIX = "event_"
+
+
+@dataclass(frozen=True)
+class ScaleVerdict:
+    """What the profile reads from one scored loneliness or isolation instrument.
+
+    ``meets_cutoff``: the main scale meets its cut-off, with the settings in force; None
+    when the scale could not be computed. ``level``: the main scale's level id.
+    ``emotional`` / ``social``: the DJG subscale cut-offs (None where there are none).
+    """
+
+    meets_cutoff: bool | None
+    level: str | None = None
+    emotional: bool | None = None
+    social: bool | None = None
+
+
+def _pairs(value: Any, what: str) -> tuple[tuple[str, Any], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple((str(k), v) for k, v in items)
+    except (TypeError, ValueError):
+        raise ProfileInputError(f"{what}: {value!r} must map names to values") from None
+    return tuple(sorted(pairs))
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """Everything :func:`derive_inputs` needs, per instrument, as small hashable values.
+
+    * ``verdicts``: instrument id -> :class:`ScaleVerdict`, for answered instruments of
+      :data:`VERDICT_INSTRUMENTS` (others are ignored);
+    * ``duration_answer``: the option key of the duration question (None: not answered);
+    * ``context``: context item id -> option key, for the context answers that count;
+    * ``history_months``: how many months the person was lonely at every stored
+      measurement, counted as if lonely now (:func:`lonely_run_months`); used only when
+      the loneliness scale says lonely now. None without history.
+
+    Mappings are accepted and stored as sorted pairs (unanswered context items dropped),
+    so equal situations hash equally: bulk scoring derives inputs once per distinct one.
+    """
+
+    verdicts: tuple[tuple[str, ScaleVerdict], ...] = ()
+    duration_answer: str | None = None
+    context: tuple[tuple[str, str], ...] = ()
+    history_months: int | None = None
+
+    def __post_init__(self) -> None:
+        verdicts = _pairs(self.verdicts, "verdicts")
+        for inst_id, verdict in verdicts:
+            if not isinstance(verdict, ScaleVerdict):
+                raise ProfileInputError(
+                    f"verdicts[{inst_id!r}]: {verdict!r} must be a ScaleVerdict"
+                )
+        object.__setattr__(self, "verdicts", verdicts)
+        context = tuple((k, v) for k, v in _pairs(self.context, "context") if v is not None)
+        object.__setattr__(self, "context", context)
+
+    def verdict(self, instrument_id: str) -> ScaleVerdict | None:
+        return dict(self.verdicts).get(instrument_id)
+
+
+def loneliness_source(summary: InputSummary) -> str | None:
+    """The instrument whose loneliness verdict counts: the first of
+    :data:`LONELINESS_PREFERENCE` whose main scale could be computed, else None."""
+    verdicts = dict(summary.verdicts)
+    for inst_id in LONELINESS_PREFERENCE:
+        verdict = verdicts.get(inst_id)
+        if verdict is not None and verdict.meets_cutoff is not None:
+            return inst_id
+    return None
+
+
+def derive_inputs(
+    summary: InputSummary, settings: Mapping[str, Any] | None = None
+) -> ProfileInputs:
+    """The rules' inputs from per-instrument verdicts and answers: THE one derivation.
+
+    * Loneliness: DJG-11, else DJG-6, else UCLA-3 (:func:`loneliness_source`); emotional /
+      social and the severity come from that same scale.
+    * Isolation: LSNS-6 and/or the Steptoe index, combined by the setting
+      ``isolation_combine`` (``either``: isolated when one answered instrument says so;
+      ``both``: when every answered one does).
+    * Duration: the duration answer; the lonely history only when lonely now.
+    * Context: the option keys; ``living_alone`` as yes/no; life events answered "yes".
+
+    :func:`build_profile` and bulk scoring both call this, so they cannot disagree.
+    """
+    values = resolved_settings(settings)
+    verdicts = dict(summary.verdicts)
+    lonely = severity = emotional = social = None
+    source = loneliness_source(summary)
+    if source is not None:
+        verdict = verdicts[source]
+        lonely, emotional, social = verdict.meets_cutoff, verdict.emotional, verdict.social
+        severity = severity_for(source, verdict.level)
+    isolation = [
+        (inst_id, verdicts[inst_id].meets_cutoff)
+        for inst_id in ISOLATION_INSTRUMENTS
+        if inst_id in verdicts and verdicts[inst_id].meets_cutoff is not None
+    ]
+    isolated = None
+    if isolation:
+        flags = [flag for _, flag in isolation]
+        isolated = any(flags) if values["isolation_combine"] == "either" else all(flags)
+    context = dict(summary.context)
+    living_alone = context.get("living_alone")
+    return ProfileInputs(
+        lonely=lonely,
+        severity=severity,
+        emotional=emotional,
+        social=social,
+        isolated=isolated,
+        isolation_sources=tuple(inst_id for inst_id, flag in isolation if flag),
+        duration_answer=summary.duration_answer,
+        lonely_history_months=summary.history_months if lonely is True else None,
+        wish_to_change=context.get("wish_to_change"),
+        open_to_learning=context.get("open_to_learning"),
+        literacy=context.get("literacy"),
+        safety=context.get("safety"),
+        living_alone=None if living_alone is None else living_alone == "yes",
+        life_events=tuple(
+            key[len(LIFE_EVENT_PREFIX) :]
+            for key, answer in context.items()
+            if key.startswith(LIFE_EVENT_PREFIX) and answer == "yes"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -807,9 +940,43 @@ def lonely_run_months(
     return months_between(earliest, today)
 
 
-def _answer(results: Mapping[str, InstrumentResult], inst: str, item: str) -> str | None:
-    result = results.get(inst)
-    return result.answers.get(item) if result is not None else None
+def summarise(
+    results: Mapping[str, InstrumentResult],
+    *,
+    history: Any = (),
+    settings: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> InputSummary:
+    """The :class:`InputSummary` of one person's scored instruments (cut-offs applied
+    with ``settings``) and stored history: what :func:`derive_inputs` reads."""
+    values = resolved_settings(settings)
+    day = today or dt.date.today()
+    by_id: dict[str, InstrumentResult] = {}
+    for key, result in results.items():
+        if not isinstance(result, InstrumentResult):
+            raise TypeError(f"results[{key!r}] is {type(result).__name__}, not an InstrumentResult")
+        by_id[result.instrument] = result
+    verdicts: dict[str, ScaleVerdict] = {}
+    for inst_id in VERDICT_INSTRUMENTS:
+        if inst_id not in by_id:
+            continue
+        total = _measure(by_id[inst_id], "total", values)
+        if total is None:
+            continue
+        subscales = {
+            sid: m.flagged if (m := _measure(by_id[inst_id], sid, values)) else None
+            for sid in LONELINESS_SUBSCALES
+        }
+        verdicts[inst_id] = ScaleVerdict(total.flagged, total.level, **subscales)
+    duration_inst, duration_item = DURATION_ITEM
+    duration = by_id.get(duration_inst)
+    context = by_id.get(CONTEXT_INSTRUMENT)
+    return InputSummary(
+        verdicts=tuple(verdicts.items()),
+        duration_answer=duration.answers.get(duration_item) if duration else None,
+        context=dict(context.answers) if context is not None else {},
+        history_months=lonely_run_months(_history_points(history, day), True, day),
+    )
 
 
 def build_profile(
@@ -834,28 +1001,22 @@ def build_profile(
     Cut-offs are applied here with ``settings``, so the profile never depends on the
     settings the results happened to be scored with. Missing instruments give "unknown".
     """
-    values = resolve_settings(settings)
+    values = dict(resolved_settings(settings))
     day = today or dt.date.today()
     if isinstance(day, dt.datetime):
         day = day.date()
-    by_id: dict[str, InstrumentResult] = {}
-    for key, result in results.items():
-        if not isinstance(result, InstrumentResult):
-            raise TypeError(f"results[{key!r}] is {type(result).__name__}, not an InstrumentResult")
-        by_id[result.instrument] = result
+    points = _history_points(history, day)
+    summary = summarise(results, history=points, settings=values, today=day)
+    by_id = {result.instrument: result for result in results.values()}
+    inputs = derive_inputs(summary, values)
 
+    # The measures shown to the person: the scale that decided, each isolation instrument.
     loneliness = emotional = social = None
-    for inst_id in LONELINESS_PREFERENCE:
-        if inst_id not in by_id:
-            continue
-        total = _measure(by_id[inst_id], "total", values)
-        if total is None or total.value is None:
-            continue
-        loneliness = total
-        emotional = _measure(by_id[inst_id], "emotional", values)
-        social = _measure(by_id[inst_id], "social", values)
-        break
-
+    source = loneliness_source(summary)
+    if source is not None:
+        loneliness = _measure(by_id[source], "total", values)
+        emotional = _measure(by_id[source], "emotional", values)
+        social = _measure(by_id[source], "social", values)
     isolation = tuple(
         m
         for inst_id in ISOLATION_INSTRUMENTS
@@ -863,10 +1024,6 @@ def build_profile(
         for m in [_measure(by_id[inst_id], "total", values)]
         if m is not None
     )
-    verdicts = [m.flagged for m in isolation if m.flagged is not None]
-    isolated = None
-    if verdicts:
-        isolated = any(verdicts) if values["isolation_combine"] == "either" else all(verdicts)
     networks = ()
     if "lsns6" in by_id:
         networks = tuple(
@@ -876,32 +1033,6 @@ def build_profile(
             if m is not None
         )
     self_esteem = _measure(by_id["rses"], "total", values) if "rses" in by_id else None
-
-    lonely = loneliness.flagged if loneliness is not None else None
-    points = _history_points(history, day)
-    context = by_id.get("context")
-    context_answers = dict(context.answers) if context is not None else {}
-    living_alone = context_answers.get("living_alone")
-    inputs = ProfileInputs(
-        lonely=lonely,
-        severity=(severity_for(loneliness.instrument, loneliness.level) if loneliness else None),
-        emotional=emotional.flagged if emotional is not None else None,
-        social=social.flagged if social is not None else None,
-        isolated=isolated,
-        isolation_sources=tuple(m.instrument for m in isolation if m.flagged),
-        duration_answer=_answer(by_id, "duration", "duration"),
-        lonely_history_months=lonely_run_months(points, lonely, day),
-        wish_to_change=context_answers.get("wish_to_change"),
-        open_to_learning=context_answers.get("open_to_learning"),
-        literacy=context_answers.get("literacy"),
-        safety=context_answers.get("safety"),
-        living_alone=None if living_alone is None else living_alone == "yes",
-        life_events=tuple(
-            key[len(LIFE_EVENT_PREFIX) :]
-            for key, answer in context_answers.items()
-            if key.startswith(LIFE_EVENT_PREFIX) and answer == "yes"
-        ),
-    )
     return Profile(
         inputs=inputs,
         classification=classify(inputs, values),
