@@ -212,3 +212,20 @@ def test_read_aloud_uses_a_dutch_voice_from_the_browser(visit, people_in_course)
     assert spoken and spoken[0]["lang"] == "nl-NL"
     assert "Alleen zijn is niet hetzelfde als eenzaam zijn" in spoken[0]["text"]
     assert button.get_attribute("aria-pressed") == "true"
+
+
+def test_autosave_works_under_the_content_security_policy(visit, people_in_course):
+    participant, _coach = people_in_course
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    enrolment_domain.enrol(participant)
+    p = visit("participant", strict_csp=True)
+    violations = []
+    p.page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    p.log_in(participant.email, PASSWORD)
+    p.goto("/course/week/1/")
+    p.page.locator(f"#answer-{FIRST}").fill("Met de echte CSP.")
+    wait_for(lambda: saved_text() == "Met de echte CSP.", what="autosave under the CSP")
+    assert not violations

@@ -211,6 +211,11 @@ def test_progress_page_gives_a_chart_a_table_and_a_verdict_in_words(people):
     # DJG-6 from 6 to 0: far beyond the documented margin (the core's RCI).
     assert "clearly better" in html
     assert "<td>6</td>" in html and "<td>0</td>" in html
+    # SVG numbers stay numbers in Dutch too (no decimal commas).
+    dutch = c.get(reverse("course:progress")).content.decode()
+    points = re.findall(r'points="([^"]+)"', dutch) + re.findall(r'c[xy]="([^"]+)"', dutch)
+    assert points
+    assert all(re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)*|[\d.]+", v) for v in points)
 
 
 def test_summary_pdf_holds_scores_chosen_answers_and_the_plan(course, people):
