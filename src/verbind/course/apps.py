@@ -6,3 +6,6 @@ class CourseConfig(AppConfig):
     name = "verbind.course"
     label = "course"
     verbose_name = _("Course")
+
+    def ready(self) -> None:
+        from verbind.course import checks  # noqa: F401 - registers the programme check
