@@ -8,9 +8,10 @@ echo "== verbind tests on SQLite =="
 "$BIN/pytest" -q -p no:cacheprovider
 
 if [ -n "${VERBIND_PG_URL:-}" ]; then
-  # Every database-backed test lives in tests/web (the core is pure Python, no database).
+  # Every database-backed test lives in tests/web and tests/browser (the core and the CLI
+  # are pure Python and touch no database, so running them twice would prove nothing).
   echo "== verbind database tests on PostgreSQL =="
-  DATABASE_URL="$VERBIND_PG_URL" "$BIN/pytest" -q -p no:cacheprovider tests/web
+  DATABASE_URL="$VERBIND_PG_URL" "$BIN/pytest" -q -p no:cacheprovider tests/web tests/browser
 else
   echo "NOTE: the PostgreSQL part was not run (set VERBIND_PG_URL, as .ci/run does, to run it)."
 fi
