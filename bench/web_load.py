@@ -681,14 +681,19 @@ def table(run: dict) -> tuple[str, list[str]]:
     return "\n".join(rows), misses
 
 
-def report(runs: list[dict], args, started: dt.datetime) -> str:
+def report(runs: list[dict], args, started: dt.datetime, load_before: float) -> str:
     info, ver = machine(), versions()
     lines = [
         f"Date: {started:%Y-%m-%d %H:%M} UTC. Machine: {info['nproc']} CPUs ({info['cpu']}), "
-        f"{info['memory_gib']:.1f} GiB RAM (shared with other work while measuring).",
+        f"{info['memory_gib']:.1f} GiB RAM, shared with other work: load average "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after the run.",
         "Versions: "
         + ", ".join(f"{k} {v}" for k, v in ver.items())
-        + "".join(f", PostgreSQL server {r['server_version']}" for r in runs if r["server_version"])
+        + "".join(
+            f", PostgreSQL server {r['server_version'] // 10000}.{r['server_version'] % 10000}"
+            for r in runs
+            if r["server_version"]
+        )
         + ".",
         f"Load: {args.users} concurrent users in a closed loop per page, {args.rounds} rounds of "
         f"{args.seconds:.0f} s per page (after {args.warmup:.0f} s warm-up each); data: 1 coach, "
@@ -728,9 +733,9 @@ def write_docs(figures: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per page")
+    parser.add_argument("--seconds", type=float, default=6.0, help="measured time per page")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--measurements", type=int, default=8)
     parser.add_argument("--workers", type=int, default=0, help="default: 2 x nproc")
@@ -753,6 +758,7 @@ def main() -> None:
         return
 
     started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="verbind-web-load-"))
     runs = []
     try:
@@ -777,7 +783,7 @@ def main() -> None:
                 pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    figures = report(runs, args, started)
+    figures = report(runs, args, started, load_before)
     print()
     print(figures)
     if args.write_docs:
