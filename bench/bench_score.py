@@ -36,7 +36,7 @@ OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "src"))
 
 INSTRUMENTS = ("djg11", "lsns6", "duration")
-REPEAT = 5
+REPEAT = int(os.environ.get("VERBIND_BENCH_REPEAT", "5"))
 SAMPLE = 20_000
 
 
@@ -238,6 +238,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--write-docs", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument(
+        "--repeat", type=int, default=REPEAT, help=f"runs per measurement (default {REPEAT})"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="score the files of the previous run (same --rows)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -253,8 +259,13 @@ def main() -> None:
         print(json.dumps(out))
         return
 
-    print(f"Generating {args.rows:,} synthetic respondents ...", flush=True)
-    paths = generate(args.rows)
+    # Children read the repeat count from the environment (they are fresh processes).
+    os.environ["VERBIND_BENCH_REPEAT"] = str(args.repeat)
+    globals()["REPEAT"] = args.repeat
+    paths = {"parquet": OUT / "survey.parquet", "csv": OUT / "survey.csv"}
+    if not (args.reuse and all(p.exists() for p in paths.values())):
+        print(f"Generating {args.rows:,} synthetic respondents ...", flush=True)
+        paths = generate(args.rows)
     results: dict = {}
     for kind, path in paths.items():
         results[kind] = {}

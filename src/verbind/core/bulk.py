@@ -30,7 +30,9 @@ Pure Python + polars: no Django imports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -522,8 +524,8 @@ class _ColumnPlan:
     nullable: bool = True  # some row may have no option (missing or invalid)
 
     def map(self, per_option: Sequence[int], dtype: pl.DataType) -> pl.Expr:
-        """The column mapped to ``per_option[position]`` (whole numbers); null when the
-        answer is missing or invalid."""
+        """The column mapped to ``per_option[position]`` (whole numbers), as a signed
+        integer type at least ``dtype``; null when the answer is missing or invalid."""
         col = pl.col(self.column)
         if self.empty:
             return pl.lit(None, dtype)
@@ -540,17 +542,44 @@ class _ColumnPlan:
         return col.replace_strict(self.old, new, default=None, return_dtype=dtype)
 
 
-# Integer types by width, for arithmetic that must not overflow.
-_SIGNED = ((pl.Int8, 2**7), (pl.Int16, 2**15), (pl.Int32, 2**31), (pl.Int64, 2**63))
+# Signed integer types by width, for arithmetic that must not overflow.
+_SIGNED: tuple[tuple[pl.DataType, int], ...] = (
+    (pl.Int8, 2**7), (pl.Int16, 2**15), (pl.Int32, 2**31), (pl.Int64, 2**63),
+)  # fmt: skip
 # A table with more changes than this between its codes is looked up by a when/then chain.
 _MAX_STEPS = 4
 
 
-def _signed_type(bound: int) -> pl.DataType:
-    for dtype, limit in _SIGNED:
+def _signed_type(bound: int, at_least: pl.DataType | None = None) -> pl.DataType:
+    """The narrowest signed type holding -bound..bound, and at least ``at_least``."""
+    floor = 0
+    for n, (dtype, _) in enumerate(_SIGNED):
+        if dtype == at_least:
+            floor = n
+    for dtype, limit in _SIGNED[floor:]:
         if bound < limit:
             return dtype
     raise BulkInputError(f"codes too large to score (up to {bound})")  # pragma: no cover
+
+
+def _work_type(in_dtype: pl.DataType, bound: int, at_least: pl.DataType | None) -> pl.DataType:
+    """Where to compute: wide enough for ``bound`` and ``at_least``, and never narrower
+    than the column, so the column is at most widened (cheap), never narrowed (a checked
+    pass over the data)."""
+    floor = at_least
+    if in_dtype.is_integer():
+        if in_dtype.is_signed_integer():
+            floor = _signed_type(0, in_dtype) if floor is None else _wider(floor, in_dtype)
+        else:
+            # UInt8 fits Int16 without a check, UInt16 fits Int32 ...
+            bits = {pl.UInt8: pl.Int16, pl.UInt16: pl.Int32}.get(in_dtype, pl.Int64)
+            floor = bits if floor is None else _wider(floor, bits)
+    return _signed_type(bound, floor)
+
+
+def _wider(a: pl.DataType, b: pl.DataType) -> pl.DataType:
+    order = [d for d, _ in _SIGNED]
+    return a if order.index(a) >= order.index(b) else b
 
 
 def _lookup(
@@ -559,17 +588,19 @@ def _lookup(
     offset: int,
     span: tuple[int, int],
     in_dtype: pl.DataType,
-    dtype: pl.DataType,
+    at_least: pl.DataType | None = None,
 ) -> pl.Expr:
-    """``table[code - offset]`` as integer arithmetic on the column, in one or two kernels.
+    """``table[code - offset]`` as integer arithmetic on the column: a few cheap kernels.
 
     Exact for every code in ``span`` whose entry is not None (the caller masks the
-    others); null stays null. The formula is derived from the table, never written per
-    instrument: an affine table (LSNS-6: points = code) is ``a * code + b``; a table with
-    a few steps (DJG items: 1 point for codes 1-3, 0 for 4-5) is a sum of step terms,
-    each ``[code >= s] = (code + K - s) // K`` with K wide enough that the division gives
-    0 below s and 1 from s on, for every valid code. Comparisons would give booleans,
-    and turning those into numbers costs more than the division.
+    others); null stays null. The result is a signed integer type at least ``at_least``
+    (never narrower than the column). The formula is derived from the table, never
+    written per instrument: an affine table (LSNS-6: points = code) is
+    ``a * code + b`` (nothing at all for points = code); a table with a few steps (a DJG
+    item: 1 point for codes 1-3, 0 for 4-5) is a sum of step terms, each
+    ``[code >= s] = (code + K - s) // K`` with K wide enough that the division gives 0
+    below s and 1 from s on, for every valid code. (A comparison gives a boolean, and
+    turning booleans into numbers costs several times more than the division.)
     """
     known = {
         offset + n: v
@@ -577,61 +608,63 @@ def _lookup(
         if v is not None and span[0] <= offset + n <= span[1]
     }
     if not known:
-        return pl.lit(None, dtype)
+        return pl.lit(None, at_least or pl.Int8)
     codes = sorted(known)
     lo, hi = codes[0], codes[-1]
     first = known[lo]
     steps = [(b, known[b] - known[a]) for a, b in itertools.pairwise(codes) if known[b] != known[a]]
     slope = None
-    if len(codes) > 1 and (known[codes[1]] - first) % (codes[1] - lo) == 0:
+    if len(codes) == 1:
+        slope = 0
+    elif (known[codes[1]] - first) % (codes[1] - lo) == 0:
         slope = (known[codes[1]] - first) // (codes[1] - lo)
         if any(known[c] != first + slope * (c - lo) for c in codes):
             slope = None
-    # Work in the narrowest signed type that holds every intermediate value for every
-    # code in the column (codes without an option too: they are masked, but must not
-    # overflow). Narrow types are cheaper: a million one-byte codes are one megabyte.
-    widest = max(abs(span[0]), abs(span[1])) + 2 * (hi - lo + 1) + abs(lo) + abs(hi) + 1
-    factor = max([abs(slope or 0), abs(first), 1, *(abs(d) for _, d in steps)])
-    work = _signed_type(widest * factor * (len(steps) + 2) + abs(first))
+    if slope is None and len(steps) > _MAX_STEPS:
+        return _piecewise(col, table, offset, _signed_type(max(map(abs, known.values())), at_least))
+    # Every code in the column (codes without an option too: they are masked, but must
+    # not overflow) keeps every intermediate value inside the working type.
+    reach = max(abs(span[0]), abs(span[1]))
+    if slope is not None:
+        intercept = first - slope * lo
+        bound = reach * abs(slope) + abs(intercept)
+    else:
+        width = hi - lo + 1
+        bound = (reach + 2 * width + abs(hi)) * max(abs(first), *(abs(d) for _, d in steps))
+        bound = bound * (len(steps) + 1) + abs(first)
+    work = _work_type(in_dtype, bound, at_least)
     x = col if in_dtype == work else col.cast(work)
 
     def lit(value: int) -> pl.Expr:
         return pl.lit(value, work)
 
-    if slope is not None or len(codes) == 1:
-        slope = slope or 0
-        intercept = first - slope * lo
-        if slope == 0:
-            expr = x * lit(0) + lit(intercept)  # keeps null where the answer is missing
-        else:
-            expr = x if slope == 1 else x * lit(slope)
-            if intercept:
-                expr = expr + lit(intercept)
-    elif len(steps) <= _MAX_STEPS:
+    def plus(expr: pl.Expr, value: int) -> pl.Expr:
+        return expr + lit(value) if value else expr
 
-        def at_least(s: int) -> pl.Expr:  # [code >= s] for codes lo..hi
-            k = max(s - lo, hi - s + 1)
-            return (x + lit(k - s)) // lit(k)
+    def times(expr: pl.Expr, value: int) -> pl.Expr:
+        return expr if value == 1 else expr * lit(value)
 
-        def below(s: int) -> pl.Expr:  # [code < s] for codes lo..hi
-            k = max(s - lo, hi - s + 1)
-            return (lit(k + s - 1) - x) // lit(k)
+    if slope is not None:
+        # x * 0 keeps null where the answer is missing.
+        return plus(times(x, slope) if slope else x * lit(0), intercept)
 
-        if len(steps) == 1 and first + steps[0][1] == 0:
-            # One step down to 0 (DJG negative items): a single [code < s] term.
-            s, d = steps[0]
-            expr = below(s) if first == 1 else below(s) * lit(first)
-        else:
-            expr = None
-            for s, d in steps:
-                term = at_least(s) if d == 1 else at_least(s) * lit(d)
-                expr = term if expr is None else expr + term
-            assert expr is not None
-            if first:
-                expr = expr + lit(first)
-    else:
-        return _piecewise(col, table, offset, dtype)
-    return expr if work == dtype else expr.cast(dtype)
+    def at_least_step(s: int) -> pl.Expr:  # [code >= s] for codes lo..hi
+        k = max(s - lo, hi - s + 1)
+        return plus(x, k - s) // lit(k)
+
+    def below_step(s: int) -> pl.Expr:  # [code < s] for codes lo..hi
+        k = max(s - lo, hi - s + 1)
+        return (lit(k + s - 1) - x) // lit(k)
+
+    if len(steps) == 1 and first + steps[0][1] == 0:
+        # One step down to 0 (DJG negative items): a single [code < s] term.
+        return times(below_step(steps[0][0]), first)
+    expr = None
+    for s, d in steps:
+        term = times(at_least_step(s), d)
+        expr = term if expr is None else expr + term
+    assert expr is not None
+    return plus(expr, first)
 
 
 def _code_in(col: pl.Expr, codes: Sequence[int], span: tuple[int, int]) -> pl.Expr:
@@ -1016,9 +1049,15 @@ class _Work:
         can_miss = [i for i in scale.items if i in plans and plans[i].nullable]
         if not can_miss:
             return absent
-        total = pl.sum_horizontal([self.value(inst, i).is_null() for i in can_miss])
-        total = total.cast(pl.Int16)
+        # when/then on literals and "+": far cheaper than summing booleans.
+        one, zero = pl.lit(1, pl.Int16), pl.lit(0, pl.Int16)
+        flags = [pl.when(self.value(inst, i).is_null()).then(one).otherwise(zero) for i in can_miss]
+        total = functools.reduce(operator.add, flags)
         return total + absent if absent else total
+
+    def nullable(self, inst: Instrument, item_id: str) -> bool:
+        plan = self.plans[inst.id].get(item_id)
+        return plan is not None and plan.nullable
 
     def missing_matters(self, inst: Instrument, scale) -> bool:
         """Whether some row may have too many answers missing for the scale."""
@@ -1030,13 +1069,18 @@ def _scale_exprs(
     work: _Work, inst: Instrument, scale, settings: Mapping[str, Any]
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """(the scale value, then what derives from it: level and cut-off)."""
-    points = [work.value(inst, i) for i in scale.items if i in work.plans[inst.id]]
-    # polars sums small integers in their own type: widen when the sum could overflow.
+    present = [i for i in scale.items if i in work.plans[inst.id]]
+    # Answered items are summed, nothing imputed: the same rule as scoring.score. "+"
+    # after fill_null: summing columns that hold nulls is several times slower.
+    points = [
+        work.value(inst, i).fill_null(0) if work.nullable(inst, i) else work.value(inst, i)
+        for i in present
+    ]
+    # polars adds small integers in their own type: widen when the sum could overflow.
     bound = sum(max(abs(v) for v in inst.item(i).key.values()) for i in scale.items)  # type: ignore[union-attr]
     if bound > 127:
         points = [p.cast(pl.Int32) for p in points]
-    # Answered items are summed, nothing imputed: the same rule as scoring.score.
-    total = pl.sum_horizontal(points).cast(pl.Int16) if points else pl.lit(0, pl.Int16)
+    total = functools.reduce(operator.add, points).cast(pl.Int16) if points else pl.lit(0, pl.Int16)
     n_missing = work.missing_count(inst, scale)
     if isinstance(n_missing, int) and n_missing > scale.max_missing:
         value = pl.lit(None, pl.Int16)
@@ -1055,10 +1099,9 @@ def _scale_exprs(
             for v in range(band.min, band.max + 1):
                 lut[v - scale.min] = band.level
         index = pl.col(name) - scale.min if scale.min else pl.col(name)
+        # gather takes the Int16 value as it is (a cast to UInt32 first costs more).
         derived.append(
-            pl.lit(pl.Series(lut, dtype=pl.Enum(levels)))
-            .gather(index.cast(pl.UInt32))
-            .alias(level_column(inst))
+            pl.lit(pl.Series(lut, dtype=pl.Enum(levels))).gather(index).alias(level_column(inst))
         )
     cutoff = scale.cutoff
     if cutoff is not None:
@@ -1095,7 +1138,7 @@ def _flag_exprs(
                 table = [1 if k in keys else 0 for k in plan.keys]
                 raised.setdefault(flag, []).append(plan.map(table, pl.Int8))
     return [
-        (exprs[0] if len(exprs) == 1 else pl.max_horizontal(exprs)).cast(pl.Boolean).alias(flag)
+        ((exprs[0] if len(exprs) == 1 else pl.max_horizontal(exprs)) == 1).alias(flag)
         for flag, exprs in raised.items()
     ]
 
@@ -1312,13 +1355,11 @@ class _ProfileKey:
             r *= size
         if r >= 2**63:  # pragma: no cover - every instrument at once stays far below
             raise BulkInputError("too many profile inputs in one file")
-        # Summed in the narrowest type that holds every key; gathered by UInt32.
-        work = pl.Int32 if r < 2**31 else pl.Int64
+        # Added up in the narrowest type that holds every key (no nulls: "+" is cheap).
+        work = _signed_type(r)
         terms = [c.digit(k, work) for c, k in zip(comps, radices, strict=True)]
-        expr = pl.sum_horizontal(terms) if terms else pl.lit(0, work)
-        return cls(
-            comps, tuple(radices), sizes, r, expr.cast(pl.UInt32 if r <= 2**32 else pl.UInt64)
-        )
+        expr = functools.reduce(operator.add, terms) if terms else pl.lit(0, work)
+        return cls(comps, tuple(radices), sizes, r, expr)
 
 
 def _profile_columns(
@@ -1328,36 +1369,33 @@ def _profile_columns(
     :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key."""
     from verbind.core import profile
 
-    codes = keys.to_numpy()
-    # Small key space: which keys occur, by counting (no hashing); else by sorting.
-    dense = pkey.space <= 1 << 20
-    if dense:
+    codes = keys.rechunk().to_numpy()  # one buffer, no copy; keys are never null
+    if pkey.space <= 1 << 20:
+        # Small key space: which keys occur, by counting (no hashing, no sorting).
         distinct = np.flatnonzero(np.bincount(codes, minlength=pkey.space))
-        index = pl.Series(codes) if pkey.space <= 1 << 16 else None
-    else:
-        distinct, inverse = np.unique(codes, return_inverse=True)
-        index = None
-    if index is None:
-        if dense:
+        if pkey.space <= 1 << 16:
+            # The key indexes the result tables itself (keys are >= 0: same bits).
+            index, slots = codes.astype(np.uint32, copy=False), distinct
+        else:
             remap = np.zeros(pkey.space, dtype=np.uint32)
             remap[distinct] = np.arange(len(distinct), dtype=np.uint32)
-            inverse = remap[codes]
-        index = pl.Series(inverse.astype(np.uint32, copy=False))
-        slots = np.arange(len(distinct))
+            index, slots = remap[codes], np.arange(len(distinct))
     else:
-        slots = distinct
-    radices = np.array(pkey.radices, dtype=np.uint64)
-    sizes = np.array(pkey.sizes, dtype=np.uint64)
-    digits = (distinct.astype(np.uint64)[:, None] // radices[None, :]) % sizes[None, :]
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        index, slots = inverse.astype(np.uint32), np.arange(len(distinct))
+    radices = np.array(pkey.radices, dtype=np.int64)
+    sizes = np.array(pkey.sizes, dtype=np.int64)
+    digits = (distinct.astype(np.int64)[:, None] // radices[None, :]) % sizes[None, :]
 
+    resolved = profile.resolved_settings(settings)
     size = int(slots[-1]) + 1 if len(slots) else 0
     out: dict[str, list[Any]] = {c: [None] * size for c in PROFILE_COLUMNS}
     decided: dict[Any, Any] = {}
     for slot, row in zip(slots.tolist(), digits.tolist(), strict=True):
-        inputs = profile.derive_inputs(_summary(pkey.comps, row), settings)
+        inputs = profile.derive_inputs(_summary(pkey.comps, row), resolved)
         decision = decided.get(inputs)
         if decision is None:
-            decision = decided[inputs] = profile.classify(inputs, settings)
+            decision = decided[inputs] = profile.classify(inputs, resolved)
         out["isolated"][slot] = inputs.isolated
         out["duration_band"][slot] = decision.duration_band
         out["profile"][slot] = decision.quadrant
@@ -1372,8 +1410,12 @@ def _profile_columns(
         "underlying_route": pl.Enum(list(profile.ROUTES)),
     }
     # A small table per column, indexed by the key: a gather, no hashing.
-    frame = index.to_frame("key").select(
-        pl.lit(pl.Series(out[name], dtype=dtypes[name])).gather(pl.col("key")).alias(name)
-        for name in PROFILE_COLUMNS
+    frame = (
+        pl.Series("key", index)
+        .to_frame()
+        .select(
+            pl.lit(pl.Series(out[name], dtype=dtypes[name])).gather(pl.col("key")).alias(name)
+            for name in PROFILE_COLUMNS
+        )
     )
     return frame.get_columns()

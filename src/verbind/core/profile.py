@@ -30,11 +30,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+from verbind.core.crisis import CrisisDataError, expand_references
 from verbind.core.instrument import LANGUAGES, Text, get_instrument, registry
 from verbind.core.scoring import InstrumentResult
 from verbind.core.settings import resolve_settings
@@ -510,14 +510,39 @@ def _unmet_conditions(facts: Facts) -> tuple[str, ...]:
     return tuple(unmet)
 
 
-def resolved_settings(settings: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+class ResolvedSettings(Mapping[str, Any]):
+    """Settings already resolved and checked; read-only. Made by :func:`resolved_settings`
+    only, so :func:`classify` and :func:`derive_inputs` take them as they are."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"ResolvedSettings({self._values!r})"
+
+
+def resolved_settings(settings: Mapping[str, Any] | None = None) -> ResolvedSettings:
     """``settings`` resolved and checked (:func:`resolve_settings`), cached by value.
 
     Resolving checks every setting (tens of microseconds); :func:`classify` runs once per
-    person or per distinct combination in bulk, so equal settings are resolved once. The
-    result is read-only. A bad setting raises SettingsError every time (errors are not
-    cached); unhashable values are resolved without the cache.
+    person or per distinct combination in bulk, so equal settings are resolved once, and
+    resolved ones are passed through. The result is read-only. A bad setting raises
+    SettingsError every time (errors are not cached); unhashable values are resolved
+    without the cache.
     """
+    if type(settings) is ResolvedSettings:
+        return settings
     if settings is None:
         return _resolved_by_value(frozenset())
     if isinstance(settings, Mapping):
@@ -528,12 +553,12 @@ def resolved_settings(settings: Mapping[str, Any] | None = None) -> Mapping[str,
             key = None  # an unhashable value: resolve_settings names what is wrong with it
         if key is not None:
             return _resolved_by_value(key)
-    return MappingProxyType(resolve_settings(settings))
+    return ResolvedSettings(resolve_settings(settings))
 
 
 @functools.lru_cache(maxsize=128)
-def _resolved_by_value(key: frozenset[tuple[str, type, Any]]) -> Mapping[str, Any]:
-    return MappingProxyType(resolve_settings({name: value for name, _, value in key}))
+def _resolved_by_value(key: frozenset[tuple[str, type, Any]]) -> ResolvedSettings:
+    return ResolvedSettings(resolve_settings({name: value for name, _, value in key}))
 
 
 def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -> Classification:
@@ -1135,6 +1160,14 @@ def required_text_keys() -> dict[str, str]:
     return keys
 
 
+def _with_crisis_help(text: str, lang: str, where: str) -> str:
+    """Crisis numbers live in crisis.yaml only: "{crisis:<id>}" becomes that sentence."""
+    try:
+        return expand_references(" ".join(text.split()), lang, where)
+    except CrisisDataError as exc:
+        raise TextsError(str(exc)) from exc
+
+
 def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -1199,13 +1232,13 @@ def parse_texts(data: Any, source: str = "<memory>") -> ProfileTexts:
             if kind == "text":
                 if not isinstance(value, str) or not value.strip():
                     raise TextsError(f"{where}: expected one text, got {value!r}")
-                per_lang[lang] = " ".join(value.split())
+                per_lang[lang] = _with_crisis_help(value, lang, where)
             else:
                 if not isinstance(value, list) or not all(
                     isinstance(v, str) and v.strip() for v in value
                 ):
                     raise TextsError(f"{where}: expected a list of texts, got {value!r}")
-                per_lang[lang] = tuple(" ".join(v.split()) for v in value)
+                per_lang[lang] = tuple(_with_crisis_help(v, lang, where) for v in value)
         nl, en = per_lang["nl"], per_lang["en"]
         if kind == "list" and len(nl) != len(en):
             raise TextsError(
