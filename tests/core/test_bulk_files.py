@@ -262,3 +262,79 @@ def test_parse_forms_and_settings_arguments():
 )  # fmt: skip
 def test_as_code_reads_file_codes(value, code):
     assert as_code(value) == code
+
+
+# --- safety first: a "yes" to the safety question is never hidden -------------------------
+
+CONTEXT_OK = {
+    "context_wish_to_change": "ja",
+    "context_open_to_learning": "ja",
+    "context_literacy": "ja",
+}
+
+
+def safety_frame(rows):
+    """A lonely, chronically lonely person (course route) with context answers per row."""
+    base = djg_frame([ALL_LONELY] * len(rows)).with_columns(pl.lit(4).alias("duration"))
+    columns = sorted({c for r in rows for c in r})
+    return base.hstack([pl.Series(c, [r.get(c) for r in rows], dtype=pl.String) for c in columns])
+
+
+def test_safety_yes_reaches_output_and_route_when_another_context_answer_is_invalid():
+    frame = safety_frame(
+        [
+            {**CONTEXT_OK, "context_safety": "ja"},
+            {**CONTEXT_OK, "context_literacy": "misschien?", "context_safety": "ja"},
+            {**CONTEXT_OK, "context_literacy": "misschien?", "context_safety": "nee"},
+            {**CONTEXT_OK, "context_safety": "nee"},
+            {**CONTEXT_OK, "context_safety": None},
+        ]
+    )
+    result = bulk.score_frame(frame)
+    f = result.frame
+    assert f["safety"].to_list() == [True, True, False, False, None]
+    assert f["route"].cast(pl.String).to_list() == [
+        "crisis_help", "crisis_help", "alternative_support", "course", "course",
+    ]  # fmt: skip
+    # The unreadable literacy answer voids the other context answers of its row (as for
+    # one person), so the route beneath crisis help is the one without them.
+    assert f["underlying_route"].cast(pl.String).to_list() == [
+        "course", "alternative_support", None, None, None,
+    ]  # fmt: skip
+    # ... and it is still reported.
+    problems = [(e["row"], e["column"], e["value"]) for e in result.errors.to_dicts()]
+    assert problems == [
+        (2, "context_literacy", "misschien?"),
+        (3, "context_literacy", "misschien?"),
+    ]
+
+
+def test_unreadable_safety_answer_is_reported_and_not_taken_as_no_or_yes():
+    frame = safety_frame([{**CONTEXT_OK, "context_safety": "soms"}])
+    result = bulk.score_frame(frame)
+    assert result.frame["safety"].to_list() == [None]
+    assert result.frame["route"][0] != "crisis_help"
+    (error,) = result.errors.to_dicts()
+    assert (error["column"], error["value"]) == ("context_safety", "soms")
+
+
+def test_safety_in_integer_codes_with_a_bad_code_elsewhere():
+    # Codes: yes = 1, no = 0; 7 is not an answer to the literacy question.
+    frame = djg_frame([ALL_LONELY] * 3).with_columns(
+        pl.Series("duration", [4, 4, 4]),
+        pl.Series("context_literacy", [7, 7, 1]),
+        pl.Series("context_safety", [1, 0, 1]),
+    )
+    result = bulk.score_frame(frame)
+    assert result.frame["safety"].to_list() == [True, False, True]
+    assert result.frame["route"].cast(pl.String).to_list() == [
+        "crisis_help", "alternative_support", "crisis_help",
+    ]  # fmt: skip
+    assert [e["row"] for e in result.errors.to_dicts()] == [1, 2]
+
+
+def test_safety_column_without_any_scored_instrument():
+    frame = pl.DataFrame({"context_safety": ["ja", "nee", "", "x"]})
+    result = bulk.score_frame(frame)
+    assert result.frame["safety"].to_list() == [True, False, None, None]
+    assert [e["row"] for e in result.errors.to_dicts()] == [4]

@@ -11,9 +11,15 @@ from verbind.core.profile import (
     DURATION_ANSWER_MONTHS,
     LIFE_EVENTS,
     HistoryPoint,
+    InputSummary,
+    ProfileInputError,
+    ScaleVerdict,
     build_profile,
+    derive_inputs,
+    loneliness_source,
     lonely_run_months,
     months_between,
+    summarise,
 )
 from verbind.core.scoring import score
 
@@ -417,3 +423,97 @@ def test_to_dict_is_json_and_keeps_what_a_coach_needs():
     assert data["history"] == [{"date": "2024-01-01", "lonely": True}]
     assert data["measured_on"] == "2025-06-15"
     assert data["settings"]["djg11_lonely_cutoff"] == 3
+
+
+# --- derive_inputs: the one derivation (build_profile and bulk scoring both call it) --------
+
+
+def test_build_profile_inputs_are_derive_inputs_of_the_summary():
+    scored = results(
+        djg("djg6", 2, 0), ucla3(8), lsns6(20), steptoe(3), duration("1_to_2_years"),
+        context(living_alone="nee", event_moving="ja", wish_to_change="weet niet"),
+    )  # fmt: skip
+    history = [(dt.date(2024, 6, 1), True)]
+    summary = summarise(scored, history=history, today=TODAY)
+    assert summary.verdict("djg6") == ScaleVerdict(True, "moderately_lonely", True, False)
+    assert summary.verdict("lsns6").meets_cutoff is False  # 20 is not below 12
+    assert summary.verdict("steptoe").meets_cutoff is True  # 3 points: isolated
+    assert summary.duration_answer == "1_to_2_years" and summary.history_months == 12
+    assert dict(summary.context) == {
+        "living_alone": "no",
+        "event_moving": "yes",
+        "wish_to_change": "not_sure",
+    }
+    assert build_profile(scored, history=history, today=TODAY).inputs == derive_inputs(summary)
+
+
+def test_loneliness_comes_from_the_first_scale_that_could_be_computed():
+    summary = InputSummary(
+        verdicts={
+            "ucla3": ScaleVerdict(False, "not_lonely"),
+            "djg6": ScaleVerdict(True, "severely_lonely", False, True),
+            "djg11": ScaleVerdict(None),  # answered, but too many answers missing
+        }
+    )
+    assert loneliness_source(summary) == "djg6"
+    inputs = derive_inputs(summary)
+    assert (inputs.lonely, inputs.severity, inputs.emotional, inputs.social) == (
+        True,
+        "severely_lonely",
+        False,
+        True,
+    )
+    only_ucla = derive_inputs(InputSummary(verdicts={"ucla3": ScaleVerdict(True, "lonely")}))
+    # UCLA-3 has no bands: lonely, but no severity.
+    assert (only_ucla.lonely, only_ucla.severity) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("lsns", "steptoe_", "combine", "isolated", "sources"),
+    [
+        (True, False, "either", True, ("lsns6",)),
+        (True, False, "both", False, ("lsns6",)),
+        (True, True, "both", True, ("lsns6", "steptoe")),
+        (None, True, "both", True, ("steptoe",)),  # an uncomputable scale does not vote
+        (None, None, "either", None, ()),
+    ],
+)
+def test_isolation_combines_by_setting(lsns, steptoe_, combine, isolated, sources):
+    summary = InputSummary(
+        verdicts={"lsns6": ScaleVerdict(lsns), "steptoe": ScaleVerdict(steptoe_)}
+    )
+    inputs = derive_inputs(summary, {"isolation_combine": combine})
+    assert (inputs.isolated, inputs.isolation_sources) == (isolated, sources)
+
+
+def test_history_counts_only_when_lonely_now():
+    lonely = {"djg11": ScaleVerdict(True, "moderately_lonely", False, False)}
+    not_lonely = {"djg11": ScaleVerdict(False, "not_lonely", False, False)}
+    assert (
+        derive_inputs(InputSummary(verdicts=lonely, history_months=30)).lonely_history_months == 30
+    )
+    assert (
+        derive_inputs(InputSummary(verdicts=not_lonely, history_months=30)).lonely_history_months
+        is None
+    )
+
+
+def test_summary_is_order_free_and_drops_unanswered_context():
+    a = InputSummary(
+        verdicts={"lsns6": ScaleVerdict(True), "djg11": ScaleVerdict(False, "not_lonely")},
+        context={"safety": "no", "literacy": None, "event_moving": "yes"},
+    )
+    b = InputSummary(
+        verdicts=(("djg11", ScaleVerdict(False, "not_lonely")), ("lsns6", ScaleVerdict(True))),
+        context=(("event_moving", "yes"), ("safety", "no")),
+    )
+    assert a == b and hash(a) == hash(b)
+    inputs = derive_inputs(a)
+    assert (inputs.safety, inputs.literacy, inputs.life_events) == ("no", None, ("moving",))
+
+
+def test_summary_refuses_what_is_not_a_verdict():
+    with pytest.raises(ProfileInputError, match="ScaleVerdict"):
+        InputSummary(verdicts={"djg11": True})
+    with pytest.raises(ProfileInputError, match="safety"):
+        derive_inputs(InputSummary(context={"safety": "ja"}))  # option keys, not labels

@@ -621,7 +621,8 @@ def _lookup(
         if any(known[c] != first + slope * (c - lo) for c in codes):
             slope = None
     if slope is None and len(steps) > _MAX_STEPS:
-        return _piecewise(col, table, offset, _signed_type(max(map(abs, known.values())), at_least))
+        # Rare (no instrument has such a table): affine runs of the chain in Int64.
+        return _piecewise(col, table, offset, pl.Int64)
     # Every code in the column (codes without an option too: they are masked, but must
     # not overflow) keeps every intermediate value inside the working type.
     reach = max(abs(span[0]), abs(span[1]))
