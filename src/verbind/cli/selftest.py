@@ -45,6 +45,7 @@ from verbind.core.battery import (
     Screen,
     get_battery,
 )
+from verbind.core.crisis import CrisisDataError, expand_references
 from verbind.core.instrument import LANGUAGES, Option, normalise_label, registry
 from verbind.core.scoring import InstrumentResult
 
@@ -86,7 +87,14 @@ def load_cli_texts() -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ..
         holders = {lang: set(_PLACEHOLDER.findall(str(by_lang[lang]))) for lang in LANGUAGES}
         if len({frozenset(h) for h in holders.values()}) != 1:
             raise TextsError(f"{path.name}: texts.{key}: placeholders differ between languages")
-        texts[str(key)] = {lang: str(by_lang[lang]).strip() for lang in LANGUAGES}
+        # Crisis numbers live in crisis.yaml only: "{crisis:<id>}" becomes that sentence.
+        try:
+            texts[str(key)] = {
+                lang: expand_references(str(by_lang[lang]).strip(), lang, f"texts.{key}.{lang}")
+                for lang in LANGUAGES
+            }
+        except CrisisDataError as exc:
+            raise TextsError(f"{path.name}: {exc}") from exc
     commands = {
         str(name): tuple(normalise_label(str(w)) for w in words)
         for name, words in (data.get("commands") or {}).items()
