@@ -93,7 +93,7 @@ def child_score(path: Path, write: bool) -> dict:
         start = time.perf_counter()
         result, _, timing = run_score(path, out)
         times.append(time.perf_counter() - start)
-        phases.append(timing)
+        phases.append({**timing, **{f"score.{k}": v for k, v in result.timings.items()}})
         rows, errors = result.rows, result.errors.height
         del result
     tracemalloc.start()
@@ -210,14 +210,29 @@ def report(rows: int, results: dict, info: dict) -> str:
         f"({per_row * 1e6:.0f} µs per respondent: scoring.score for 3 instruments + "
         "profile.build_profile).",
     ]
+    steps = ("read", "score", "write")
     for kind in ("parquet", "csv"):
         phases = results[kind]["full"]["phases"]
-        fastest = min(phases, key=lambda p: sum(p.values()))
+        fastest = min(phases, key=lambda p: sum(p[k] for k in steps))
         lines.append(
             f"Phases of the fastest full {kind} run: "
-            + ", ".join(f"{k} {v:.3f} s" for k, v in fastest.items())
+            + ", ".join(f"{k} {fastest[k] * 1000:.1f} ms" for k in steps)
             + f"; Python-object peak while scoring (tracemalloc) "
             f"{results[kind]['score']['python_peak_mb']:.1f} MB."
+        )
+    for kind in ("parquet", "csv"):
+        # Inside scoring (fastest read + score run): plan = column statistics, reading
+        # each distinct code once and building the expressions; pass = the one polars
+        # pass (points, scales, levels, cut-offs, profile key); report = errors and
+        # counts; profile = distinct keys, derive_inputs + classify, joining back.
+        phases = results[kind]["score"]["phases"]
+        fastest = min(phases, key=lambda p: p["read"] + p["score"])
+        inner = [k for k in fastest if k.startswith("score.")]
+        lines.append(
+            f"Inside score ({kind}, fastest read + score run: read "
+            f"{fastest['read'] * 1000:.1f} ms, score {fastest['score'] * 1000:.1f} ms): "
+            + ", ".join(f"{k.split('.', 1)[1]} {fastest[k] * 1000:.1f} ms" for k in inner)
+            + "."
         )
     targets = []
     for kind in ("parquet", "csv"):
@@ -285,12 +300,22 @@ def main() -> None:
         print("\nWrote docs/benchmarks.md")
 
 
-def write_docs(figures: str) -> None:
-    docs = ROOT / "docs" / "benchmarks.md"
-    intro = (docs.read_text() if docs.exists() else "").split("<!-- figures -->")[0]
-    if not intro.strip():
-        intro = "# Benchmarks\n\n"
-    docs.write_text(intro.rstrip() + "\n\n<!-- figures -->\n" + figures + "\n")
+def write_docs(figures: str, docs: Path | None = None) -> None:
+    """Replace the figures of the scoring section only; other sections (web load ...) stay."""
+    docs = docs or ROOT / "docs" / "benchmarks.md"
+    text = docs.read_text() if docs.exists() else "# Benchmarks\n"
+    start, end = "<!-- figures -->", "<!-- /figures -->"
+    before, _, rest = text.partition(start)
+    if end in rest:
+        after = rest.split(end, 1)[1]
+    else:
+        # Older layout: the figures ran to the next section or to the end of the file.
+        cut = rest.find("\n## ")
+        after = rest[cut:] if cut >= 0 else ""
+    parts = [before.rstrip(), "", start, figures.strip(), end]
+    if after.strip():
+        parts += ["", after.strip()]
+    docs.write_text("\n".join(parts) + "\n")
 
 
 if __name__ == "__main__":

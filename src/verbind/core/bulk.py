@@ -33,6 +33,7 @@ import dataclasses
 import functools
 import itertools
 import operator
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,6 +434,8 @@ class BulkResult:
     incomplete_rows: int  # rows with too many missing answers (and no invalid answer)
     warnings: list[str] = field(default_factory=list)
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # Seconds per step of score_frame (plan, pass, report, profile), for benchmarks.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def anything_scored(self) -> bool:
@@ -880,6 +883,15 @@ def score_frame(
     tick = progress or (lambda stage, done, total: None)
     tick("reading answers", 0, steps)
 
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = now - clock
+        clock = now
+
     all_columns = [c for ic in found for c in ic.columns.values()]
     stats = _column_stats(frame, all_columns)
 
@@ -946,7 +958,9 @@ def score_frame(
         lazy = lazy.with_columns(bad_exprs)
     lazy = lazy.with_columns(score_exprs).with_columns(*derived_exprs, *flag_exprs)
     tick("scoring", 1, steps)
+    lap("plan")
     scored = lazy.collect()
+    lap("pass")
     tick("scoring", len(found) + 1, steps)
 
     errors = _collect_errors(scored, work)
@@ -980,6 +994,7 @@ def score_frame(
         counts.update(scored.select(count_exprs).row(0, named=True))
     err_rows = errors.select(pl.col("row").n_unique()).item() if errors.height else 0
 
+    lap("report")
     columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
     if profile_key is not None:
         for series in _profile_columns(scored.get_column(profile_key.name), profile_key, settings):
@@ -996,6 +1011,7 @@ def score_frame(
     keep = [c for c in frame.columns if c not in set(result_columns)]
     # Assembled from the computed columns as they are: no copy of a million rows.
     out = pl.DataFrame([columns[c] for c in keep + result_columns])
+    lap("profile")
     return BulkResult(
         frame=out,
         errors=errors,
@@ -1008,6 +1024,7 @@ def score_frame(
         incomplete_rows=int(err_rows - (counts["invalid"] or 0)),
         warnings=warnings,
         settings=settings,
+        timings=timings,
     )
 
 
