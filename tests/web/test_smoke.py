@@ -3,7 +3,10 @@
 import pytest
 from django.urls import reverse
 
-CRISIS = ("0800-0113", "112")
+from verbind.core.crisis import crisis_help
+
+# Every number of the urgent services, from the one source (core/texts/crisis.yaml).
+CRISIS = tuple(p.display for s in crisis_help().urgent for p in s.phones)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,109 @@
+"""Crisis help on web pages, from the one source (``verbind.core.crisis``).
+
+``{% crisis_help "footer" %}`` renders ``includes/crisis_help.html``, the only template that
+shows who to call; the variant says where it stands:
+
+* ``footer``: every page (base.html);
+* ``safety``: right after someone said they have thoughts of death or self-harm (the
+  self-test's crisis screen, the participant's home, the course check-in);
+* ``buttons``: only the call buttons (the result page, under the profile's own words);
+* ``page``: the crisis help page, every service in full.
+
+``{{ text|crisis_links }}`` makes every crisis number and chat address in a text (such as
+the profile's explanation) a link, so it can be tapped on a phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from verbind.core import crisis as core_crisis
+from verbind.core.instrument import DEFAULT_LANGUAGE, LANGUAGES
+
+register = template.Library()
+
+VARIANTS = ("footer", "safety", "buttons", "page")
+
+
+def _lang() -> str:
+    code = (get_language() or DEFAULT_LANGUAGE)[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class CallButton:
+    href: str
+    number: str
+    note: str  # "free", "emergency" or ""
+
+
+@dataclass(frozen=True)
+class ShownService:
+    id: str
+    name: str
+    urgent: bool
+    sentence: SafeString
+    hours: str
+    buttons: tuple[CallButton, ...]
+    chat_url: str
+    chat_display: str
+
+
+def linked(text: str) -> SafeString:
+    """``text`` escaped, with its crisis numbers and chat addresses as links."""
+    parts = []
+    for span in core_crisis.crisis_help().link_spans(str(text)):
+        if span.kind == "tel":
+            parts.append(format_html('<a href="{}">{}</a>', span.href, span.text))
+        elif span.kind == "chat":
+            parts.append(format_html('<a href="{}" rel="noopener">{}</a>', span.href, span.text))
+        else:
+            parts.append(format_html("{}", span.text))
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+def shown_services(lang: str) -> tuple[ShownService, ...]:
+    out = []
+    for s in core_crisis.crisis_help().services:
+        out.append(
+            ShownService(
+                id=s.id,
+                name=s.name[lang],
+                urgent=s.urgent,
+                sentence=linked(s.sentence(lang)),
+                hours=s.hours[lang],
+                buttons=tuple(
+                    CallButton(p.href, p.display, p.note[lang] if p.note else "") for p in s.phones
+                ),
+                chat_url=s.chat.url if s.chat else "",
+                chat_display=s.chat.display if s.chat else "",
+            )
+        )
+    return tuple(out)
+
+
+@register.inclusion_tag("includes/crisis_help.html")
+def crisis_help(variant: str = "footer") -> dict:
+    if variant not in VARIANTS:
+        raise template.TemplateSyntaxError(
+            f"crisis_help: unknown variant {variant!r} (use one of {', '.join(VARIANTS)})"
+        )
+    services = shown_services(_lang())
+    urgent = tuple(s for s in services if s.urgent)
+    return {
+        "variant": variant,
+        "services": services,
+        "urgent": urgent,
+        "others": tuple(s for s in services if not s.urgent),
+        "urgent_buttons": tuple(b for s in urgent for b in s.buttons),
+    }
+
+
+@register.filter
+def crisis_links(text: str) -> SafeString:
+    return linked(text)
