@@ -9,20 +9,30 @@ How a column is scored (vectorised, no Python per row):
 
 1. The column's *distinct* values are interpreted once each by the very function that
    scores one person (:func:`verbind.core.scoring.resolve_answer`), after the file's own
-   codings (mapping file, SPSS value labels). For an integer column only the range
-   ``min..max`` is interpreted, which costs nothing on a million rows.
-2. That gives a small lookup table value -> option; polars maps the column through it
-   (``gather`` on a dense table for small integer codes, ``replace_strict`` otherwise).
+   codings (mapping file, SPSS value labels). For an integer column only the codes from
+   its minimum to its maximum are interpreted, which costs nothing on a million rows.
+2. That gives a small lookup table value -> option. For integer codes it becomes
+   integer arithmetic derived from the table (:func:`_lookup`: ``a * code + b``, or a
+   sum of step terms); text goes through ``replace_strict``.
 3. Points are summed per scale with the scale's missing rule; bands and cut-offs (with
-   settings overrides) come from the definitions.
+   settings overrides) come from the definitions. Work that the data cannot need (missing
+   counts without missing answers, masks without invalid codes) is left out.
 
-The person-level rules (quadrant, duration band, route) live in
-:func:`verbind.core.profile.classify`. Bulk scoring calls it once per *distinct*
-combination of its inputs and joins the answers back, so those rules exist only there.
+The person-level facts and rules live in :mod:`verbind.core.profile`: per row, bulk
+scoring packs what :class:`~verbind.core.profile.InputSummary` holds (per instrument:
+cut-off met, level, subscale cut-offs; the duration and context answers) into one
+integer, and calls :func:`~verbind.core.profile.derive_inputs` and
+:func:`~verbind.core.profile.classify` once per *distinct* integer, then joins the answers
+back. So which scale counts, how isolation combines and the routes exist only there.
 
 A row with an answer that cannot be interpreted is reported (row, column, value, allowed
 values) and gets no result for that instrument; other instruments and rows are still
 scored. Too many missing answers is reported too. Nothing is dropped silently.
+
+Safety first: an item that can raise a flag (the safety question) is read on its own,
+whatever the other answers of its instrument: a valid "yes" always reaches the ``safety``
+column and the profile's crisis route, even when another context answer on the row
+cannot be read (that one is still reported).
 
 Pure Python + polars: no Django imports.
 """
