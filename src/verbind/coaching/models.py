@@ -96,13 +96,28 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(models.Model):
-    """Something a coach should look at first: sorted to the top of the dashboard."""
+    """Something a coach should look at first: sorted to the top of the dashboard.
+
+    Raised by a self-test (``measurement``) or by a course check-in (``check_in``):
+    exactly one of the two is set.
+    """
 
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
     )
     measurement = models.ForeignKey(
-        "screening.Measurement", on_delete=models.CASCADE, related_name="alerts"
+        "screening.Measurement",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
+    )
+    check_in = models.ForeignKey(
+        "course.CheckIn",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,9 +132,27 @@ class Alert(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["measurement", "kind"], name="alert_once_per_kind")
+            models.UniqueConstraint(fields=["measurement", "kind"], name="alert_once_per_kind"),
+            models.UniqueConstraint(
+                fields=["check_in", "kind"], name="alert_once_per_kind_per_check_in"
+            ),
+            models.CheckConstraint(
+                condition=Q(measurement__isnull=False, check_in__isnull=True)
+                | Q(measurement__isnull=True, check_in__isnull=False),
+                name="alert_from_measurement_or_check_in",
+            ),
         ]
         indexes = [models.Index(fields=["participant", "resolved_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} alert for {self.participant}"
+
+    @property
+    def source(self):
+        """The self-test or the course check-in that raised this alert."""
+        return self.measurement if self.measurement_id is not None else self.check_in
+
+    @property
+    def raised_at(self):
+        """When the answers that raised it were given."""
+        return self.source.created_at

@@ -17,6 +17,8 @@ from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
 from verbind.coaching.models import Alert, CoachNote, CoachShare
+from verbind.course.domain.enrolment import active_enrolment, eligibility_from
+from verbind.course.domain.facts import situation
 from verbind.screening.models import Measurement
 
 
@@ -59,17 +61,23 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         if own_assignment
         else []
     )
+    latest = measurements[-1] if measurements else None
+    enrolment = active_enrolment(participant)
     colleagues = permissions.colleagues_of(request.user, org).exclude(
         pk__in=[s.coach_id for s in shares]
     )
     return {
         "participant": participant,
         "measurements": measurements,
-        "latest": measurements[-1] if measurements else None,
+        "latest": latest,
         "notes": CoachNote.objects.filter(author=request.user, participant=participant),
-        "alerts": Alert.objects.filter(participant=participant, resolved_at=None).select_related(
-            "measurement"
-        ),
+        "alerts": Alert.objects.filter(participant=participant, resolved_at=None)
+        .select_related("measurement", "check_in__enrolment")
+        .order_by("created_at", "pk"),
+        # The course: its overview for this participant, or enrolling them (with a reason).
+        "enrolment": enrolment,
+        "course_situation": situation(enrolment) if enrolment else None,
+        "course_eligibility": None if enrolment else eligibility_from(latest),
         "own_assignment": own_assignment,
         "shares": shares,
         "note_form": note_form or forms.NoteForm(),

@@ -1,7 +1,9 @@
 """Alerts for coaches: a "yes" to the safety question, and a strong worsening.
 
-Only measurements of a participant with a coach matter to coaches, but alerts are raised
-for every saved measurement so a coach who is added later sees open ones too.
+Raised by a saved self-test (``screening.Measurement``) and by a course check-in
+(``course.CheckIn``), through one function, :func:`open_alert`. Only a participant with a
+coach matters to coaches, but alerts are raised for every saved measurement and check-in
+so a coach who is added later sees open ones too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone, translation
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachShare
 from verbind.core import change
 from verbind.core.instrument import registry
+from verbind.course.models import CheckIn, Enrolment
 from verbind.screening.models import Measurement
 
 # The default threshold as a share of the range, for code that read it here before the
@@ -82,11 +85,29 @@ def notify_coaches(participant_id: int) -> int:
     return sent
 
 
-def open_alert(measurement, kind: str, participant_id: int) -> Alert:
-    """Open an alert once per measurement and kind; the coaches hear of a new one at once
-    (after the transaction commits, so no e-mail goes out for something rolled back)."""
+def open_alert(source, kind: str, participant_id: int | None = None) -> Alert:
+    """Open an alert once per source and kind; the coaches hear of a new one at once
+    (after the transaction commits, so no e-mail goes out for something rolled back).
+
+    ``source`` is what raised it: a self-test (``screening.Measurement``) or a course
+    check-in (``course.CheckIn``). ``participant_id`` defaults to the source's participant.
+    """
+    if isinstance(source, Measurement):
+        lookup = {"measurement": source}
+        owner = source.participant_id
+    elif isinstance(source, CheckIn):
+        lookup = {"check_in": source}
+        owner = Enrolment.objects.values_list("participant_id", flat=True).get(
+            pk=source.enrolment_id
+        )
+    else:
+        raise TypeError(f"an alert is raised by a Measurement or a CheckIn, not {source!r}")
+    if participant_id is None:
+        participant_id = owner
+    elif participant_id != owner:
+        raise ValueError("the alert's participant must be the participant of its source")
     alert, created = Alert.objects.get_or_create(
-        measurement=measurement, kind=kind, defaults={"participant_id": participant_id}
+        **lookup, kind=kind, defaults={"participant_id": participant_id}
     )
     if created:
         transaction.on_commit(lambda: notify_coaches(participant_id))
@@ -113,8 +134,27 @@ def raise_alerts_for(measurement: Measurement) -> list[Alert]:
 
 
 @transaction.atomic
+def raise_alerts_for_check_in(check_in: CheckIn) -> list[Alert]:
+    """A course check-in's safety answer or strong worsening (already decided and stored
+    on the check-in by the course) becomes an alert, as a self-test's does."""
+    raised = []
+    if check_in.safety_flag:
+        raised.append(open_alert(check_in, AlertKind.SAFETY))
+    if check_in.worsening_flag:
+        raised.append(open_alert(check_in, AlertKind.WORSENING))
+    return raised
+
+
+@transaction.atomic
 def resolve_alert(alert: Alert, by) -> None:
+    now = timezone.now()
     if alert.resolved_at is None:
-        alert.resolved_at = timezone.now()
+        alert.resolved_at = now
         alert.resolved_by = by
         alert.save(update_fields=["resolved_at", "resolved_by"])
+    still_open = Alert.objects.filter(check_in_id=alert.check_in_id, resolved_at=None)
+    if alert.check_in_id is not None and not still_open.exists():
+        # The course keeps "seen" on the check-in too: every signal handled is seen.
+        CheckIn.objects.filter(pk=alert.check_in_id, flags_seen_at=None).update(
+            flags_seen_at=now, flags_seen_by=by
+        )

@@ -15,7 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbind.coaching.domain.alerts import is_strong_worsening
+from verbind.coaching.domain.alerts import (
+    is_strong_worsening,
+    raise_alerts_for_check_in,
+    resolve_alert,
+)
 from verbind.core.battery import SAFETY_FLAG, Battery, parse_batteries
 from verbind.core.instrument import registry
 from verbind.core.profile import LONELINESS_PREFERENCE
@@ -116,13 +120,18 @@ def save_check_in(
             check_in.save()
     except IntegrityError:
         raise CheckInError(_("You already filled in this check-in.")) from None
+    # The coach hears of it as of a self-test: flagged on the dashboard, a link by e-mail.
+    raise_alerts_for_check_in(check_in)
     touch(enrolment, now)
     return check_in
 
 
 @transaction.atomic
 def mark_flags_seen(check_in: CheckIn, coach, now: datetime | None = None) -> None:
+    """The coach saw this check-in's signals: its alerts are handled too."""
     if check_in.flags_seen_at is None:
         check_in.flags_seen_at = now or timezone.now()
         check_in.flags_seen_by = coach
         check_in.save(update_fields=["flags_seen_at", "flags_seen_by"])
+    for alert in check_in.alerts.filter(resolved_at=None):
+        resolve_alert(alert, coach)

@@ -40,7 +40,11 @@ class Eligibility:
 
 
 def eligibility(participant) -> Eligibility:
-    m = latest_measurement(participant)
+    return eligibility_from(latest_measurement(participant))
+
+
+def eligibility_from(m) -> Eligibility:
+    """What the route of this (latest) measurement says about the course; None: no test."""
     if m is None:
         return Eligibility("no_measurement", "")
     profile = m.profile or {}
