@@ -193,6 +193,7 @@ RULES: dict[str, Rule] = {
     "accounts:my_data": Rule(OWN_PAGE),
     "accounts:export_json": Rule(OWN_PAGE),
     "accounts:export_csv": Rule(OWN_PAGE),
+    "accounts:export_course_csv": Rule(OWN_PAGE),
     "accounts:delete_account": Rule(OWN_PAGE),
     # coaching
     "coaching:dashboard": Rule(COACH_PAGE),

@@ -57,5 +57,6 @@ urlpatterns = [
     path("data/", views.my_data, name="my_data"),
     path("data/verbind-data.json", views.export_json, name="export_json"),
     path("data/verbind-measurements.csv", views.export_csv, name="export_csv"),
+    path("data/verbind-course.csv", views.export_course_csv, name="export_course_csv"),
     path("delete/", views.delete_account, name="delete_account"),
 ]

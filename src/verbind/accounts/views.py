@@ -20,6 +20,8 @@ from verbind.accounts.domain import invitations, personal_data, registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
 from verbind.coaching.domain import assignments
 from verbind.coaching.models import CoachAssignment
+from verbind.course.domain import navigation
+from verbind.course.models import Enrolment
 from verbind.screening import selftest
 from verbind.screening.domain import measurements, pending
 from verbind.screening.models import Measurement
@@ -67,6 +69,7 @@ def home(request):
             "history": history,
             "coaches": list(coaches),
             "roles": permissions.roles_of(request.user),
+            "course_card": navigation.home_card(request.user, latest),
         },
     )
 
@@ -231,6 +234,7 @@ def my_data(request):
         "accounts/my_data.html",
         {
             "measurement_count": Measurement.objects.filter(participant=request.user).count(),
+            "in_course": Enrolment.objects.filter(participant=request.user).exists(),
             "consents": request.user.consents.all(),
         },
     )
@@ -254,6 +258,16 @@ def export_csv(request):
         personal_data.export_measurements_csv(request.user), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="verbind-measurements.csv"'
+    return response
+
+
+@login_required
+@require_safe
+def export_course_csv(request):
+    response = HttpResponse(
+        personal_data.export_course_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="verbind-course.csv"'
     return response
 
 

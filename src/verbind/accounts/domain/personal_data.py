@@ -2,10 +2,17 @@
 
 Coaches' private notes are a coach's working notes and are not part of the export (they
 are deleted with the account).
+
+The course (every enrolment, also ended ones): pauses, weeks a coach opened, exercise
+answers with the feedback received, check-ins with answers and results. A photo is in the
+JSON file in full (base64, with its type and a file name), so the JSON download really
+holds everything; the course CSV names the photo (file name, type, size) and says it is in
+the JSON file, since a spreadsheet cell cannot hold a picture.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from typing import Any
@@ -15,9 +22,12 @@ from django.db import transaction
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
+from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.screening.models import Measurement
 
-EXPORT_FORMAT_VERSION = 1
+# 2: signals for coaches (alerts) and the course were added.
+EXPORT_FORMAT_VERSION = 2
+PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 def _dt(value) -> str | None:
@@ -81,6 +91,115 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for m in measurements
         ],
+        "signals_for_coaches": [
+            {
+                "kind": a.kind,
+                "raised_by": "check_in" if a.check_in_id else "self_test",
+                "raised_at": _dt(a.raised_at),
+                "handled_at": _dt(a.resolved_at),
+            }
+            for a in Alert.objects.filter(participant=user)
+            .select_related("measurement", "check_in")
+            .order_by("created_at", "pk")
+        ],
+        "course": export_course(user),
+    }
+
+
+def photo_file_name(answer: ExerciseAnswer) -> str:
+    extension = PHOTO_EXTENSIONS.get(answer.image_type, "bin")
+    return f"week-{answer.week}-{answer.exercise_id}.{extension}"
+
+
+def _by_enrolment(queryset) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for obj in queryset:
+        out.setdefault(obj.enrolment_id, []).append(obj)
+    return out
+
+
+def export_course(user: User) -> list[dict[str, Any]]:
+    """Every enrolment of this person with everything in it; a fixed number of queries."""
+    enrolments = list(Enrolment.objects.filter(participant=user).order_by("started_at", "pk"))
+    ids = [e.pk for e in enrolments]
+    pauses = _by_enrolment(Pause.objects.filter(enrolment_id__in=ids).order_by("started_at"))
+    openings = _by_enrolment(WeekOpening.objects.filter(enrolment_id__in=ids).order_by("week"))
+    answers = _by_enrolment(
+        ExerciseAnswer.objects.filter(enrolment_id__in=ids).order_by("week", "created_at", "pk")
+    )
+    feedback: dict[int, list[Feedback]] = {}
+    for f in Feedback.objects.filter(answer__enrolment_id__in=ids).select_related("author"):
+        feedback.setdefault(f.answer_id, []).append(f)
+    check_ins = _by_enrolment(
+        CheckIn.objects.filter(enrolment_id__in=ids).order_by("created_at", "pk")
+    )
+    return [
+        {
+            "programme": e.programme,
+            "programme_version": e.programme_version,
+            "started_at": _dt(e.started_at),
+            "ended_at": _dt(e.ended_at),
+            "enrolled_by_coach": e.enrolled_by_id is not None,
+            "reason_for_enrolling": e.reason,
+            "route_at_enrolment": e.route_at_enrolment,
+            "next_week_waits_for_feedback": e.feedback_blocks,
+            "last_activity_at": _dt(e.last_activity_at),
+            "plan_after_course": e.plan_after_course,
+            "pauses": [
+                {"started_at": _dt(p.started_at), "ended_at": _dt(p.ended_at)}
+                for p in pauses.get(e.pk, [])
+            ],
+            "weeks_opened_by_coach": [
+                {"week": o.week, "opened_at": _dt(o.opened_at)} for o in openings.get(e.pk, [])
+            ],
+            "exercise_answers": [_answer(a, feedback.get(a.pk, [])) for a in answers.get(e.pk, [])],
+            "check_ins": [
+                {
+                    "key": c.key,
+                    "week": c.week,
+                    "created_at": _dt(c.created_at),
+                    "language": c.language,
+                    "instrument_versions": c.instrument_versions,
+                    "answers": c.answers,
+                    "results": c.results,
+                    "mood": c.mood,
+                    "safety_answer_yes": c.safety_flag,
+                    "strong_worsening": c.worsening_flag,
+                }
+                for c in check_ins.get(e.pk, [])
+            ],
+        }
+        for e in enrolments
+    ]
+
+
+def _answer(a: ExerciseAnswer, feedback: list[Feedback]) -> dict[str, Any]:
+    photo = None
+    if a.has_image:
+        photo = {
+            "file_name": photo_file_name(a),
+            "content_type": a.image_type,
+            "size_bytes": a.image_size,
+            "base64": base64.b64encode(bytes(a.image)).decode("ascii"),
+        }
+    return {
+        "week": a.week,
+        "exercise": a.exercise_id,
+        "status": a.status,
+        "text": a.text,
+        "photo": photo,
+        "in_my_summary": a.include_in_summary,
+        "created_at": _dt(a.created_at),
+        "updated_at": _dt(a.updated_at),
+        "submitted_at": _dt(a.submitted_at),
+        "feedback_received": [
+            {
+                "from": f.author.display_name if f.author else "",
+                "text": f.text,
+                "created_at": _dt(f.created_at),
+            }
+            for f in feedback
+        ],
     }
 
 
@@ -131,6 +250,91 @@ def export_measurements_csv(user: User) -> str:
     return out.getvalue()
 
 
+COURSE_CSV_FIXED_COLUMNS = [
+    "record",
+    "programme",
+    "week",
+    "exercise_or_check_in",
+    "created_at",
+    "submitted_at",
+    "ended_at",
+    "status",
+    "text",
+    "photo",
+    "from",
+    "safety_answer_yes",
+    "strong_worsening",
+]
+
+
+def export_course_csv(user: User) -> str:
+    """The course as one table: a row per enrolment, pause, coach-opened week, exercise
+    answer, piece of feedback and check-in (column ``record`` says which). Check-in rows
+    carry every score (``score_<instrument>_<scale>``) and every answer (``answer_`` and
+    the answer's column name)."""
+    course = export_course(user)
+    score_columns: list[str] = []
+    answer_columns: list[str] = []
+    for e in course:
+        for c in e["check_ins"]:
+            for inst, result in c["results"].items():
+                for scale in result.get("scales") or {}:
+                    if f"score_{inst}_{scale}" not in score_columns:
+                        score_columns.append(f"score_{inst}_{scale}")
+            for column in c["answers"]:
+                if f"answer_{column}" not in answer_columns:
+                    answer_columns.append(f"answer_{column}")
+    columns = COURSE_CSV_FIXED_COLUMNS + score_columns + answer_columns
+    rows: list[dict[str, Any]] = []
+    for e in course:
+        prog = e["programme"]
+        rows.append(
+            {"record": "enrolment", "programme": prog, "created_at": e["started_at"],
+             "ended_at": e["ended_at"], "text": e["reason_for_enrolling"]}
+        )  # fmt: skip
+        if e["plan_after_course"]:
+            rows.append({"record": "plan_after_course", "programme": prog,
+                         "text": e["plan_after_course"]})  # fmt: skip
+        for p in e["pauses"]:
+            rows.append({"record": "pause", "programme": prog, "created_at": p["started_at"],
+                         "ended_at": p["ended_at"]})  # fmt: skip
+        for o in e["weeks_opened_by_coach"]:
+            rows.append({"record": "week_opened_by_coach", "programme": prog, "week": o["week"],
+                         "created_at": o["opened_at"]})  # fmt: skip
+        for a in e["exercise_answers"]:
+            photo = a["photo"]
+            rows.append(
+                {"record": "exercise_answer", "programme": prog, "week": a["week"],
+                 "exercise_or_check_in": a["exercise"], "created_at": a["created_at"],
+                 "submitted_at": a["submitted_at"], "status": a["status"], "text": a["text"],
+                 "photo": f"{photo['file_name']} ({photo['content_type']}, "
+                          f"{photo['size_bytes']} bytes; the photo itself is in the JSON file)"
+                          if photo else ""}
+            )  # fmt: skip
+            for f in a["feedback_received"]:
+                rows.append(
+                    {"record": "feedback", "programme": prog, "week": a["week"],
+                     "exercise_or_check_in": a["exercise"], "created_at": f["created_at"],
+                     "text": f["text"], "from": f["from"]}
+                )  # fmt: skip
+        for c in e["check_ins"]:
+            row = {"record": "check_in", "programme": prog, "week": c["week"],
+                   "exercise_or_check_in": c["key"], "created_at": c["created_at"],
+                   "safety_answer_yes": c["safety_answer_yes"],
+                   "strong_worsening": c["strong_worsening"]}  # fmt: skip
+            for inst, result in c["results"].items():
+                for scale, value in (result.get("scales") or {}).items():
+                    row[f"score_{inst}_{scale}"] = value.get("value")
+            row.update({f"answer_{k}": v for k, v in c["answers"].items()})
+            rows.append(row)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_safe(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
 def _csv_safe(value: Any) -> Any:
     # A spreadsheet must never run a cell as a formula.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -142,6 +346,8 @@ def _csv_safe(value: Any) -> Any:
 def delete_account(user: User) -> None:
     """Delete the person and everything about them. Nothing is kept."""
     Alert.objects.filter(participant=user).delete()
+    # The course: pauses, openings, answers (with photos and feedback), check-ins go with it.
+    Enrolment.objects.filter(participant=user).delete()
     CoachNote.objects.filter(participant=user).delete()
     CoachShare.objects.filter(assignment__participant=user).delete()
     CoachAssignment.objects.filter(participant=user).delete()
