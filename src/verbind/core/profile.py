@@ -11,11 +11,14 @@ Three ideas of the seed article drive everything here:
   wants to change, is open to learning and reads and writes without difficulty; everyone
   else gets a route that fits, and a "yes" to the safety question shows crisis help first.
 
-:func:`classify` is the one decision function. It works on plain, hashable values
-(:class:`ProfileInputs`) so bulk scoring can call it once per distinct combination of
-inputs and join the result back. The rules are tables of :class:`Rule` objects
-(:data:`QUADRANT_RULES`, :data:`DURATION_RULES`, :data:`ROUTE_RULES`,
-:data:`OVERRIDE_RULES`): in each table the first rule whose condition holds decides.
+:func:`derive_inputs` is the one derivation of the rules' inputs from per-instrument
+facts (:class:`InputSummary`: which loneliness scale counts, how isolation instruments
+combine, life events ...), and :func:`classify` the one decision function. Both work on
+plain, hashable values, so bulk scoring calls them once per distinct combination and
+joins the result back; :func:`build_profile` calls them for one person. The rules are
+tables of :class:`Rule` objects (:data:`QUADRANT_RULES`, :data:`DURATION_RULES`,
+:data:`ROUTE_RULES`, :data:`OVERRIDE_RULES`): in each table the first rule whose
+condition holds decides.
 ``docs/profile.md`` shows the same tables in plain English (:func:`rules_markdown`).
 
 Pure Python: no Django imports.
@@ -894,7 +897,6 @@ def severity_for(instrument_id: str, level: str | None) -> str | None:
     """The severity of a loneliness level: a band of the DJG scales, else None.
 
     UCLA-3 has only a cut-off (its levels say lonely / not lonely), so it has no severity.
-    Bulk scoring uses this too, so both paths build equal ProfileInputs.
     """
     scale = get_instrument(instrument_id).scales.get("total")
     if scale is None or not scale.bands or level not in SEVERITIES:
