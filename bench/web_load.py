@@ -78,6 +78,8 @@ if os.environ.get(SERVER_ROLE) == "1" and __name__ != "__main__":
     from verbind.web.settings import *  # noqa: F403  (every production setting, unchanged)
 
     ROOT_URLCONF = __name__
+    # Alert e-mails are composed as in production and then dropped: nothing leaves the host.
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
     def bare(request):
         """The floor: Django's request cycle and middleware, no database, no template."""
@@ -146,7 +148,7 @@ def server_env(tmp: Path, database_url: str) -> dict[str, str]:
             "ALLOWED_HOSTS": HOST,
             "SITE_URL": f"https://{HOST}",
             "SECURE_SSL_REDIRECT": "0",  # loopback has no TLS
-            "EMAIL_HOST": HOST,  # required in production; nothing is sent here
+            "EMAIL_HOST": HOST,  # required in production; the dummy backend sends nothing
             "VERBIND_DATA_DIR": str(tmp),
             "STATIC_ROOT": str(tmp / "static"),
             "DATABASE_URL": database_url,
@@ -246,8 +248,12 @@ def short_test_posts() -> list[tuple[str, list[tuple[str, str]]]]:
     return posts
 
 
-def count_queries(data: dict) -> dict[str, int]:
-    """SQL queries per page, in process, on the same data the server serves."""
+IN_PROCESS_REPEAT = 15
+
+
+def count_queries(data: dict) -> tuple[dict[str, int], dict[str, float]]:
+    """SQL queries per page, and the median time of one request (ms) with nothing else
+    running in this process: in process, on the same data the server serves."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -255,34 +261,49 @@ def count_queries(data: dict) -> dict[str, int]:
 
     from verbind.accounts.models import User
 
-    def queries(client, method: str, path: str, expect: int, fields=None) -> int:
+    def send(client, method: str, path: str, fields):
+        return client.get(path) if method == "GET" else client.post(path, fields or {})
+
+    out: dict[str, int] = {}
+    times: dict[str, float] = {}
+
+    def record(name: str, client, method: str, path: str, expect: int, fields=None) -> None:
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path) if method == "GET" else client.post(path, fields or {})
+            response = send(client, method, path, fields)
         if response.status_code != expect:
             raise SystemExit(f"{method} {path}: status {response.status_code}, expected {expect}")
-        return len(ctx.captured_queries)
+        out[name] = len(ctx.captured_queries)
+        took = []
+        for _ in range(IN_PROCESS_REPEAT):
+            begun = time.perf_counter()
+            send(client, method, path, fields)
+            took.append(time.perf_counter() - begun)
+        times[name] = sorted(took)[len(took) // 2] * 1000
 
-    out = {}
     participant = User.objects.get(email=data["participants"][0])
     coach = User.objects.get(email=data["coach"])
     as_participant, as_coach, anonymous = (Client(SERVER_NAME=HOST) for _ in range(3))
     as_participant.force_login(participant)
     as_coach.force_login(coach)
-    out["participant home"] = queries(as_participant, "GET", reverse("accounts:home"), 200)
+    record("participant home", as_participant, "GET", reverse("accounts:home"), 200)
     anonymous.post(reverse("screening:start"), {"battery": "short"})
     posts = short_test_posts()
     for path, fields in posts[:-1]:
         anonymous.post(path, dict(fields))
     path, fields = posts[-1]
-    out["self-test: last answer (POST)"] = queries(anonymous, "POST", path, 302, dict(fields))
-    out["self-test result"] = queries(anonymous, "GET", reverse("screening:result"), 200)
-    out["coach dashboard"] = queries(as_coach, "GET", reverse("coaching:dashboard"), 200)
-    out["coach participant page"] = queries(
-        as_coach, "GET", reverse("coaching:participant", args=[participant.pk]), 200
+    record("self-test: last answer (POST)", anonymous, "POST", path, 302, dict(fields))
+    record("self-test result", anonymous, "GET", reverse("screening:result"), 200)
+    record("coach dashboard", as_coach, "GET", reverse("coaching:dashboard"), 200)
+    record(
+        "coach participant page",
+        as_coach,
+        "GET",
+        reverse("coaching:participant", args=[participant.pk]),
+        200,
     )
-    out["base page, logged in"] = queries(as_participant, "GET", reverse("crisis_help"), 200)
-    out["bare Django view"] = queries(anonymous, "GET", BARE_PATH, 200)
-    return out
+    record("base page, logged in", as_participant, "GET", reverse("crisis_help"), 200)
+    record("bare Django view", anonymous, "GET", BARE_PATH, 200)
+    return out, times
 
 
 # --- a small HTTP/1.1 client for loopback -----------------------------------------------------
@@ -574,7 +595,7 @@ def run_one(label: str, database_url: str, tmp: Path, args) -> dict:
     )
     data = make_data(args.participants, args.measurements)
     print(f"  made in {data['measurements_seconds']:.1f} s", flush=True)
-    queries = count_queries(data)
+    queries, in_process_ms = count_queries(data)
     server_version = None
     if connection.vendor == "postgresql":
         server_version = connection.cursor().connection.info.server_version
@@ -621,6 +642,7 @@ def run_one(label: str, database_url: str, tmp: Path, args) -> dict:
         "label": label,
         "workers": workers,
         "queries": queries,
+        "in_process_ms": in_process_ms,
         "data_seconds": data["measurements_seconds"],
         "server_version": server_version,
         **load,
@@ -660,8 +682,8 @@ def table(run: dict) -> tuple[str, list[str]]:
     pages = run["pages"]
     bare = pages["bare Django view"]["p95_ms"]
     rows = [
-        "| page | p50 | p95 | requests/s | p95 / bare p95 | SQL queries |",
-        "|---|---|---|---|---|---|",
+        "| page | p50 | p95 | requests/s | p95 / bare p95 | SQL queries | one request alone |",
+        "|---|---|---|---|---|---|---|",
     ]
     misses = []
     for name in ORDER:
@@ -676,7 +698,8 @@ def table(run: dict) -> tuple[str, list[str]]:
                 misses.append(f"{name} {ratio:.1f}x")
         rows.append(
             f"| {name} | {figures['p50_ms']:.1f} ms | {figures['p95_ms']:.1f} ms | "
-            f"{figures['rps']:.0f} | {ratio:.2f}x{mark} | {run['queries'].get(name, '')} |"
+            f"{figures['rps']:.0f} | {ratio:.2f}x{mark} | {run['queries'].get(name, '')} | "
+            f"{run['in_process_ms'].get(name, 0):.1f} ms |"
         )
     return "\n".join(rows), misses
 
