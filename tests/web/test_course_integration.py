@@ -397,3 +397,44 @@ def test_deleting_the_account_removes_the_whole_course(whole_course, people):
     # Someone else's course is untouched.
     assert CheckIn.objects.filter(enrolment=kept).count() == 1
     assert Alert.objects.filter(check_in__enrolment=kept).count() == 1
+
+
+# --- 4. the DJG-6 inside the DJG-11 -------------------------------------------------------
+
+
+def test_a_full_check_in_at_week_4_gives_the_weekly_djg6_point_too(people):
+    from verbind.core.scoring import score
+    from verbind.course.domain import progress
+
+    measured(people.participant)
+    start = days_ago(29)
+    e = enrolment_domain.enrol(people.participant, now=start)
+    enrolment_domain.set_feedback_blocking(e, False)
+    checkins.save_check_in(e, "week-0", full_answers(lonely=True), now=start)
+    for n in (1, 2, 3):  # DJG-6 2 of 6 every week
+        answers_ = {**weekly_answers(lonely=False), "djg6_1": "yes", "djg6_4": "no"}
+        checkins.save_check_in(e, f"week-{n}", answers_, now=start + timedelta(days=7 * n + 0.5))
+    # Week 4 asks the DJG-11 (not the DJG-6): the DJG-6's statements answered as before
+    # (DJG-11 item 3 = DJG-6 item 1, item 4 = item 4), the five others all lonely.
+    week4 = full_answers(lonely=False)
+    week4.update({f"djg11_{i}": "yes" for i in (2, 5, 6)})
+    week4.update({"djg11_1": "no", "djg11_11": "no", "djg11_3": "yes", "djg11_4": "no"})
+    c = checkins.save_check_in(e, "week-4", week4, now=start + timedelta(days=28.5))
+
+    assert "djg6_1" not in c.answers  # not asked twice
+    djg6 = c.results["djg6"]
+    assert djg6["derived_from"] == "djg11" and djg6["scales"]["total"]["value"] == 2
+    six_in_eleven = {"1": "3", "2": "9", "3": "10", "4": "4", "5": "7", "6": "8"}
+    asked = score("djg6", {six: week4[f"djg11_{i}"] for six, i in six_in_eleven.items()})
+    assert djg6["scales"] == asked.to_dict()["scales"]
+    assert c.loneliness_instrument == "djg11" and c.loneliness_score == 7
+    # Like with like: the DJG-6 stayed at 2, so no strong worsening, although the DJG-11
+    # share (7 of 11) is far above last week's DJG-6 share (2 of 6).
+    assert not c.worsening_flag and not Alert.objects.filter(check_in=c).exists()
+
+    series = {s.instrument: s for s in progress.series_of(list(e.check_ins.all()), "en")}
+    weekly = series["djg6"].points
+    assert [p.check_in_key for p in weekly] == [f"week-{n}" for n in range(5)]
+    assert [p.value for p in weekly] == [6, 2, 2, 2, 2]
+    html = en(login(people.participant), reverse("course:progress"))
+    assert html.count("<td>2</td>") >= 4

@@ -160,6 +160,16 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """This instrument's items are items of another instrument (``derived_from`` in YAML):
+    its answers can be read from an answered ``instrument`` instead of being asked again.
+    ``items`` maps each of this instrument's item ids to the source's item id."""
+
+    instrument: str
+    items: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
@@ -175,6 +185,7 @@ class Instrument:
     terms: str | None = None
     codes: Mapping[str, str] = field(default_factory=dict)
     source_file: str = ""
+    derived_from: Derivation | None = None
 
     @functools.cached_property
     def item_map(self) -> dict[str, Item]:
@@ -298,7 +309,7 @@ class _Reader:
 
 _TOP_FIELDS = {
     "id", "version", "title", "short_title", "measures", "citation", "stem", "forms",
-    "keys", "items", "scales", "notes", "terms", "codes",
+    "keys", "items", "scales", "notes", "terms", "codes", "derived_from",
 }  # fmt: skip
 _MEASURES = {"loneliness", "isolation", "duration", "self_esteem", "context", "mood"}
 
@@ -325,6 +336,11 @@ def parse_instrument(data: Mapping[str, Any], source: str = "<memory>") -> Instr
     codes = data.get("codes", {}) or {}
     if not isinstance(codes, Mapping):
         raise r.fail("codes", "expected a mapping of coding system -> code")
+    derived_from = (
+        _parse_derivation(r, data["derived_from"], inst_id, items)
+        if "derived_from" in data
+        else None
+    )
 
     return Instrument(
         id=inst_id,
@@ -341,7 +357,93 @@ def parse_instrument(data: Mapping[str, Any], source: str = "<memory>") -> Instr
         terms=str(data["terms"]).strip() if data.get("terms") else None,
         codes={str(k): str(v) for k, v in codes.items()},
         source_file=source,
+        derived_from=derived_from,
     )
+
+
+def _parse_derivation(r: _Reader, raw: Any, inst_id: str, items: tuple[Item, ...]) -> Derivation:
+    """The file's own side of ``derived_from``; the source is checked against the registry
+    by :func:`check_derivation` once every file is loaded."""
+    path = "derived_from"
+    if not isinstance(raw, Mapping):
+        raise r.fail(path, f"expected a mapping with 'instrument' and 'items', got {raw!r}")
+    r.unknown_keys(raw, {"instrument", "items"}, path)
+    source = r.req(raw, "instrument", path, str)
+    if source == inst_id:
+        raise r.fail(f"{path}.instrument", "an instrument cannot be derived from itself")
+    mapping = r.req(raw, "items", path, Mapping)
+    own = [i.id for i in items]
+    pairs: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for target, src in mapping.items():
+        tpath = f"{path}.items.{target}"
+        if isinstance(target, bool) or str(target) not in own:
+            raise r.fail(tpath, f"unknown item {target!r} of {inst_id}; items are {', '.join(own)}")
+        if isinstance(src, bool) or not isinstance(src, str | int):
+            raise r.fail(tpath, f"expected an item id of {source}, got {src!r} (quote it)")
+        if str(src) in used:
+            raise r.fail(tpath, f"{source} item {src} is already used for item {used[str(src)]}")
+        used[str(src)] = str(target)
+        pairs[str(target)] = str(src)
+    missing = [i for i in own if i not in pairs]
+    if missing:
+        raise r.fail(
+            f"{path}.items",
+            f"every item must come from {source}; no source for item(s) {', '.join(missing)}",
+        )
+    return Derivation(instrument=source, items=pairs)
+
+
+def check_derivation(inst: Instrument, known: Mapping[str, Instrument]) -> None:
+    """A derived instrument against its source: the source and its items exist, each pair
+    of items asks the same statement, and the answer options are the same (same forms,
+    option keys and codes), so an answer to the source is an answer to the derived item.
+    Raises DefinitionError naming the derived instrument's file and the field."""
+    d = inst.derived_from
+    if d is None:
+        return
+    r = _Reader(inst.source_file or inst.id)
+    source = known.get(d.instrument)
+    if source is None:
+        raise r.fail(
+            "derived_from.instrument",
+            f"unknown instrument {d.instrument!r}; known: {', '.join(sorted(known))}",
+        )
+    if source.derived_from is not None:
+        raise r.fail(
+            "derived_from.instrument",
+            f"{source.id} is itself derived from {source.derived_from.instrument}; "
+            "derive from the instrument that is asked",
+        )
+    for target_id, source_id in d.items.items():
+        path = f"derived_from.items.{target_id}"
+        if source_id not in source.item_map:
+            raise r.fail(
+                path,
+                f"unknown item {source_id!r} of {source.id}; items are "
+                f"{', '.join(i.id for i in source.items)}",
+            )
+        target, src = inst.item(target_id), source.item(source_id)
+        if target.text != src.text:
+            raise r.fail(
+                path,
+                f"item {target_id} and {source.id} item {source_id} are different statements",
+            )
+        if set(src.forms) != set(target.forms):
+            raise r.fail(
+                path,
+                f"answer forms differ: {source.id} item {source_id} has "
+                f"{', '.join(src.forms)}, item {target_id} has {', '.join(target.forms)}",
+            )
+        for form_id in src.forms:
+            theirs = [(o.key, o.code) for o in source.forms[form_id].options]
+            ours = [(o.key, o.code) for o in inst.forms[form_id].options]
+            if theirs != ours:
+                raise r.fail(
+                    path,
+                    f"options of form {form_id!r} differ from {source.id}'s "
+                    f"({', '.join(f'{k}={c}' for k, c in theirs)}): an answer would not carry over",
+                )
 
 
 def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
@@ -616,16 +718,24 @@ def _definition_dir() -> Path:
     return Path(str(resources.files("verbind.core") / "definitions"))
 
 
-@functools.cache
-def registry() -> dict[str, Instrument]:
-    """All instruments shipped with verbind, by id, loaded and validated once."""
+def load_definitions(directory: Path | str) -> dict[str, Instrument]:
+    """Every instrument file of ``directory`` by id, each validated, and derivations
+    checked against the other files (so the order of the files does not matter)."""
     out: dict[str, Instrument] = {}
-    for path in sorted(_definition_dir().glob("*.yaml")):
+    for path in sorted(Path(directory).glob("*.yaml")):
         if path.stem.startswith("_") or path.stem == "batteries":
             continue
         inst = load_instrument_file(path)
         out[inst.id] = inst
+    for inst in out.values():
+        check_derivation(inst, out)
     return out
+
+
+@functools.cache
+def registry() -> dict[str, Instrument]:
+    """All instruments shipped with verbind, by id, loaded and validated once."""
+    return load_definitions(_definition_dir())
 
 
 def get_instrument(instrument_id: str) -> Instrument:

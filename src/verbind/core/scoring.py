@@ -8,9 +8,10 @@ form given, or the item's default form). Anything we cannot interpret raises
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,8 @@ class InstrumentResult:
     scales: Mapping[str, ScaleResult]
     missing: tuple[str, ...]
     flags: tuple[str, ...]
+    # Set when the answers were read from another instrument's (``derive``), not asked.
+    derived_from: str | None = None
 
     @property
     def total(self) -> ScaleResult | None:
@@ -86,7 +89,7 @@ class InstrumentResult:
         return next(iter(self.scales.values()), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "instrument": self.instrument,
             "version": self.version,
             "form": self.form,
@@ -96,6 +99,9 @@ class InstrumentResult:
             "missing": list(self.missing),
             "flags": list(self.flags),
         }
+        if self.derived_from is not None:
+            out["derived_from"] = self.derived_from
+        return out
 
 
 def _instrument(instrument: Instrument | str) -> Instrument:
@@ -323,3 +329,60 @@ def score(
         missing=missing,
         flags=tuple(flags),
     )
+
+
+def derive(
+    instrument: Instrument | str,
+    from_result: InstrumentResult,
+    *,
+    settings: Mapping[str, float] | None = None,
+    strict: bool = True,
+) -> InstrumentResult:
+    """Score ``instrument`` from an answered instrument it is derived from (its definition's
+    ``derived_from``), without asking again: each item takes the answer given to its
+    source item, then the instrument is scored as if asked (its own keys, scales, cut-offs
+    and ``settings``). The result says ``derived_from``. ScoringError when ``instrument``
+    is not derived from ``from_result``'s instrument.
+    """
+    inst = _instrument(instrument)
+    d = inst.derived_from
+    if d is None:
+        raise ScoringError(inst.id, "is not derived from another instrument")
+    if d.instrument != from_result.instrument:
+        raise ScoringError(
+            inst.id,
+            f"is derived from {d.instrument}, not from {from_result.instrument}",
+            allowed=(d.instrument,),
+        )
+    answers = {target: from_result.answers.get(source) for target, source in d.items.items()}
+    form = from_result.form if from_result.form in inst.forms else None
+    result = score(inst, answers, form=form, settings=settings, strict=strict)
+    return dataclasses.replace(result, derived_from=d.instrument)
+
+
+def derivable(wanted: Iterable[str], asked: Iterable[str]) -> dict[str, str]:
+    """Of the ``wanted`` instruments, those that need not be asked because an ``asked``
+    instrument holds all their items: {derived instrument: source instrument}."""
+    asked = set(asked)
+    out = {}
+    for inst_id in wanted:
+        d = _instrument(inst_id).derived_from
+        if d is not None and d.instrument in asked:
+            out[inst_id] = d.instrument
+    return out
+
+
+def derive_missing(
+    wanted: Iterable[str],
+    results: Mapping[str, InstrumentResult],
+    *,
+    settings: Mapping[str, float] | None = None,
+) -> dict[str, InstrumentResult]:
+    """Results for the ``wanted`` instruments that are not in ``results`` but can be
+    derived from one that is. Not strict: the source was scored, so a derived scale with
+    too many missing answers has the value None rather than failing the whole set."""
+    missing = [i for i in wanted if i not in results]
+    return {
+        target: derive(target, results[source], settings=settings, strict=False)
+        for target, source in derivable(missing, results).items()
+    }

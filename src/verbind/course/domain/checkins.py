@@ -20,9 +20,11 @@ from verbind.coaching.domain.alerts import (
     raise_alerts_for_check_in,
     resolve_alert,
 )
+from verbind.core import change
 from verbind.core.battery import SAFETY_FLAG, Battery, parse_batteries
 from verbind.core.instrument import registry
 from verbind.core.profile import LONELINESS_PREFERENCE
+from verbind.core.scoring import derivable, derive_missing
 from verbind.course.domain.enrolment import touch
 from verbind.course.domain.facts import situation
 from verbind.course.models import CheckIn, Enrolment
@@ -36,11 +38,11 @@ class CheckInError(ValueError):
 
 
 def asked_instruments(instruments: tuple[str, ...]) -> tuple[str, ...]:
-    """The instruments a check-in asks. The DJG-6's statements are all in the DJG-11, so
-    when both are due only the DJG-11 is asked (nobody answers a statement twice)."""
-    if "djg11" in instruments:
-        return tuple(i for i in instruments if i != "djg6")
-    return instruments
+    """The instruments a check-in asks. An instrument whose definition says it is derived
+    from another due one (the DJG-6 from the DJG-11) is not asked: nobody answers a
+    statement twice, and its score is derived from the answers (``scoring.derive``)."""
+    derived = derivable(instruments, instruments)
+    return tuple(i for i in instruments if i not in derived)
 
 
 @functools.cache
@@ -73,6 +75,25 @@ def _loneliness(results) -> tuple[str, int | None, int | None]:
     return "", None, None
 
 
+def _total(results: dict, instrument: str) -> int | None:
+    return ((results.get(instrument) or {}).get("scales") or {}).get("total", {}).get("value")
+
+
+def worsened(previous: CheckIn | None, current: CheckIn) -> bool:
+    """The core's strong-worsening rule (as for self-tests), comparing like with like: the
+    first loneliness instrument both check-ins scored (the weekly DJG-6 is in every one,
+    derived at the full check-ins), else their headline loneliness scores."""
+    if previous is None:
+        return False
+    for inst_id in LONELINESS_PREFERENCE:
+        before, now = _total(previous.results, inst_id), _total(current.results, inst_id)
+        if before is not None and now is not None:
+            return change.is_strong_worsening(
+                change.loneliness_share(inst_id, before), change.loneliness_share(inst_id, now)
+            )
+    return is_strong_worsening(previous, current)
+
+
 @transaction.atomic
 def save_check_in(
     enrolment: Enrolment,
@@ -90,7 +111,10 @@ def save_check_in(
         raise CheckInError(_("This check-in is not open now."))
     battery = check_in_battery(slot.instruments)
     normalised = battery.normalise(answers)
-    results = battery.score(normalised)
+    results = dict(battery.score(normalised))
+    # A full check-in also gives the weekly DJG-6 (from the DJG-11's answers), so the
+    # weekly line has no gaps at weeks 0, 4 and 8.
+    results.update(derive_missing(slot.instruments, results))
     inst, score, top = _loneliness(results)
     mood = results.get(MOOD)
     check_in = CheckIn(
@@ -113,8 +137,7 @@ def save_check_in(
         .order_by("-created_at", "-pk")
         .first()
     )
-    # "Strong worsening" is the coaching app's rule, applied to check-ins as to measurements.
-    check_in.worsening_flag = is_strong_worsening(previous, check_in)
+    check_in.worsening_flag = worsened(previous, check_in)
     try:
         with transaction.atomic():
             check_in.save()
