@@ -260,3 +260,14 @@ def test_only_one_active_enrolment_per_participant_in_the_database(enrolled, peo
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrolment.objects.create(participant=people.participant, programme="x")
+
+
+def test_cohort_baselines_read_every_instrument_of_the_start_check_in(enrolled):
+    from verbind.course.domain.progress import cohort_baselines
+
+    c = checkins.save_check_in(enrolled, "week-0", full_answers(), now=at(0, 1))
+    for instrument in ("djg11", "lsns6", "rses"):
+        expected = c.results[instrument]["scales"]["total"]["value"]
+        assert expected is not None
+        assert cohort_baselines(enrolled, instrument) == [expected]
+    assert cohort_baselines(enrolled, "ucla3") == []

@@ -77,15 +77,17 @@ def series_of(check_ins: list[CheckIn], lang: str) -> list[Series]:
 
 
 def cohort_baselines(enrolment: Enrolment, instrument: str) -> list[int]:
-    """Start scores of everyone in the same programme (the core uses their SD when enough)."""
-    return list(
-        CheckIn.objects.filter(
-            enrolment__programme=enrolment.programme,
-            key="week-0",
-            loneliness_instrument=instrument,
-            loneliness_score__isnull=False,
-        ).values_list("loneliness_score", flat=True)
-    )
+    """Start scores on ``instrument`` of everyone in the same programme (the core uses
+    their SD when there are enough). Read from each week-0 check-in's stored results: the
+    ``loneliness_*`` columns hold only the one loneliness scale an overview sorts on."""
+    scores = []
+    for results in CheckIn.objects.filter(
+        enrolment__programme=enrolment.programme, key="week-0"
+    ).values_list("results", flat=True):
+        total = ((results.get(instrument) or {}).get("scales") or {}).get("total") or {}
+        if total.get("value") is not None:
+            scores.append(total["value"])
+    return scores
 
 
 def verdicts(enrolment: Enrolment, series: list[Series], lang: str) -> list[Verdict]:
