@@ -251,7 +251,7 @@ def test_menu_shows_the_course_to_who_is_offered_it_or_takes_part(people):
     assert course_url in _menu(en(login(people.other_participant), reverse("accounts:home")))
     # A coach reaches the course overview of their participants.
     coach_menu = _menu(en(login(people.coach), reverse("coaching:dashboard")))
-    assert reverse("course:coach_overview") in coach_menu
+    assert f'href="{reverse("course:coach_overview")}">Course<' in coach_menu
     assert f'href="{course_url}"' not in coach_menu
 
 
@@ -275,7 +275,8 @@ def test_home_card_of_an_enrolled_participant_says_where_they_are(people):
     home = en(login(people.participant), reverse("accounts:home"))
     assert "You are in week 2 of 8." in home
     assert reverse("course:week", args=[2]) in home and "Go to week 2" in home
-    assert "A short check-in is waiting." in home
+    assert "A short check-in is waiting." in home and "Check-in of week 1" in home
+    assert reverse("course:check_in", args=["week-1"]) in home
     enrolment_domain.pause(e)
     home = en(login(people.participant), reverse("accounts:home"))
     assert "The course is paused." in home and "Go to week" not in home
