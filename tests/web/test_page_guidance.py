@@ -80,3 +80,11 @@ def test_the_coach_reads_neutral_labels_for_a_participants_result(client_for, pe
     url = reverse("coaching:participant", args=[people.participant.pk])
     main = main_of(client_for("coach").get(url))
     assert nl("Feeling and contacts") in main and nl("How you feel") not in main
+
+
+def test_the_participant_sees_which_colleague_their_coach_shared_with(client_for, people):
+    from verbind.coaching.domain.assignments import share_with_colleague
+
+    share_with_colleague(people.assignment, people.other_coach)
+    main = main_of(client_for("participant").get(reverse("accounts:my_coach")))
+    assert people.coach.display_name in main and people.other_coach.display_name in main
