@@ -316,3 +316,23 @@ def test_not_enrolled_people_see_why(people):
     )
     assert "Talk about it with your coach first" in html
     assert COURSE_ANSWERS  # the chronic answers are what offers the course itself
+
+
+def test_course_pages_take_crisis_help_from_the_one_source(people):
+    from verbind.core.crisis import crisis_help
+
+    measured(people.participant)
+    course = enrolment_domain.enrol(people.participant)
+    c = login(people.participant)
+    url = reverse("course:check_in", args=["week-0"])
+    form_page = c.get(url).content.decode()
+    hidden_box = form_page[form_page.index("data-crisis-now") :]
+    hidden_box = hidden_box[: hidden_box.index("<form")]
+    for service in crisis_help().urgent:  # every urgent number as a link, from crisis.yaml
+        assert all(f'href="{p.href}"' in hidden_box for p in service.phones)
+    done = c.post(url, full_answers(safety="yes"), follow=True).content.decode()
+    assert 'href="tel:08000113"' in done and 'class="crisis-box"' in done
+    coach_page = login(people.coach).get(reverse("course:coach_enrolment", args=[course.pk]))
+    html = coach_page.content.decode()
+    assert "Neem snel contact op met deze deelnemer" in html
+    assert reverse("crisis_help") in html
