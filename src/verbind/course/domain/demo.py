@@ -97,7 +97,7 @@ def enrol_midway(participant, coach, now: datetime | None = None, week: int = 4)
                 feedback.give_feedback(
                     a,
                     coach,
-                    "Dank je wel voor je eerlijke antwoord. Mooi dat je dit zo opschrijft.",
+                    "Dank u wel voor uw eerlijke antwoord. Mooi dat u dit zo opschrijft.",
                     now=opened + timedelta(days=5),
                 )
     # Check-ins at the start and after each finished week: loneliness slowly goes down.
