@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -48,7 +49,7 @@ class DashboardRow:
             latest.get("loneliness_max"),
         )
 
-    @property
+    @cached_property  # the template asks up to three times per row
     def trend(self) -> str | None:
         """ "better", "worse" or "same" loneliness since the first measurement; None when
         there is only one measurement. (The core's rule: verbind.core.change.trend.)"""

@@ -1,0 +1,71 @@
+"""Words for a stored measurement's columns: ``{{ m.route|route_label }}`` and friends.
+
+Filters rather than ``{% include %}`` templates because the coach dashboard shows three
+of them on every row: an include per cell cost about a third of that page's rendering.
+The ``includes/*_label.html`` templates call these filters, so the words live only here.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext, gettext_noop
+
+register = template.Library()
+
+NOT_KNOWN = gettext_noop("Not known")
+
+QUADRANTS = {
+    "connected": gettext_noop("Not lonely, with contacts"),
+    "chosen_solitude": gettext_noop("Not lonely, with few contacts"),
+    "lonely_among_people": gettext_noop("Lonely, with contacts"),
+    "lonely_and_isolated": gettext_noop("Lonely, with few contacts"),
+    "lonely_isolation_unknown": gettext_noop("Lonely"),
+    "not_lonely_isolation_unknown": gettext_noop("Not lonely"),
+}
+
+DURATION_BANDS = {
+    "none": gettext_noop("Not lonely"),
+    "transient": gettext_noop("For a short time"),
+    "persistent": gettext_noop("For some time"),
+    "chronic": gettext_noop("For a long time"),
+}
+
+ROUTES = {
+    "crisis_help": gettext_noop("Help right now"),
+    "no_action": gettext_noop("Nothing needed now"),
+    "self_help": gettext_noop("Tips to try yourself"),
+    "meaningful_connections": gettext_noop("More meaningful contact"),
+    "course": gettext_noop("The 8-week course"),
+    "alternative_support": gettext_noop("Personal support"),
+    "respect_choice": gettext_noop("Your choice is respected"),
+}
+
+
+def _label(words: dict[str, str], value) -> str:
+    # Only strings are keys: a None or an unexpected value is "Not known", as before.
+    return gettext(words.get(value, NOT_KNOWN) if isinstance(value, str) else NOT_KNOWN)
+
+
+@register.filter
+def quadrant_label(quadrant) -> str:
+    return _label(QUADRANTS, quadrant)
+
+
+@register.filter
+def duration_label(band) -> str:
+    return _label(DURATION_BANDS, band)
+
+
+@register.filter
+def route_label(route) -> str:
+    return _label(ROUTES, route)
+
+
+@register.filter
+def isolation_label(isolated) -> str:
+    """Few contacts (True), enough contacts (False), or not known (None)."""
+    if isolated is True:
+        return gettext("Few contacts")
+    if isolated is False:
+        return gettext("Enough contacts")
+    return gettext(NOT_KNOWN)
