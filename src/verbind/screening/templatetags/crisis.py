@@ -1,7 +1,8 @@
 """Crisis help on web pages, from the one source (``verbind.core.crisis``).
 
 ``{% crisis_help "footer" %}`` renders ``includes/crisis_help.html``, the only template that
-shows who to call; the variant says where it stands:
+shows who to call (once per variant and language: it is on every page); the variant says
+where it stands:
 
 * ``footer``: every page (base.html);
 * ``safety``: right after someone said they have thoughts of death or self-harm (the
@@ -18,8 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from verbind.core import crisis as core_crisis
@@ -87,21 +90,36 @@ def shown_services(lang: str) -> tuple[ShownService, ...]:
     return tuple(out)
 
 
-@register.inclusion_tag("includes/crisis_help.html")
-def crisis_help(variant: str = "footer") -> dict:
-    if variant not in VARIANTS:
-        raise template.TemplateSyntaxError(
-            f"crisis_help: unknown variant {variant!r} (use one of {', '.join(VARIANTS)})"
-        )
-    services = shown_services(_lang())
+# The footer is on every page, and what a variant shows depends only on crisis.yaml, the
+# language and the site's URL prefix: render it once per those and reuse the HTML.
+_rendered: dict[tuple[str, str, str], tuple[core_crisis.CrisisHelp, SafeString]] = {}
+
+
+def _render(variant: str, lang: str) -> SafeString:
+    services = shown_services(lang)
     urgent = tuple(s for s in services if s.urgent)
-    return {
+    context = {
         "variant": variant,
         "services": services,
         "urgent": urgent,
         "others": tuple(s for s in services if not s.urgent),
         "urgent_buttons": tuple(b for s in urgent for b in s.buttons),
     }
+    return mark_safe(get_template("includes/crisis_help.html").render(context))  # noqa: S308
+
+
+@register.simple_tag
+def crisis_help(variant: str = "footer") -> SafeString:
+    if variant not in VARIANTS:
+        raise template.TemplateSyntaxError(
+            f"crisis_help: unknown variant {variant!r} (use one of {', '.join(VARIANTS)})"
+        )
+    source = core_crisis.crisis_help()
+    key = (variant, get_language() or DEFAULT_LANGUAGE, get_script_prefix())
+    cached = _rendered.get(key)
+    if cached is None or cached[0] is not source:
+        cached = _rendered[key] = (source, _render(variant, _lang()))
+    return cached[1]
 
 
 @register.filter
