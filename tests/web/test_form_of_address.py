@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from test_i18n import po_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +38,30 @@ def test_every_dutch_web_text_says_u():
         if informal_words(msgstr)
     ]
     assert offenders == []
+
+
+# Words the participant might say to a friend ("Hoe was je weekend?") stay natural: only
+# the text outside double quotes speaks to the participant.
+QUOTED = re.compile(r'"[^"\n]*"')
+DEFAULT_PROGRAMME = ROOT / "content" / "programmes" / "verbinden-in-8-weken"
+
+
+def test_quoted_speech_is_left_out_of_the_check():
+    assert informal_words(QUOTED.sub("", 'Zeg: "Hoe was je weekend?" Dan ziet u het.')) == []
+    assert informal_words(QUOTED.sub("", 'Zeg: "Hallo." Dan zie je het.')) == ["je"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(DEFAULT_PROGRAMME.glob("week-*.nl.md")), ids=lambda p: p.name
+)
+def test_the_default_course_speaks_to_the_participant_with_u(path):
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if informal_words(QUOTED.sub("", line))
+    ]
+    assert offenders == []
+
+
+def test_the_default_course_has_its_eight_dutch_weeks():
+    assert len(list(DEFAULT_PROGRAMME.glob("week-*.nl.md"))) == 8
