@@ -26,8 +26,18 @@ from verbind.screening.models import Measurement
 @require_safe
 def dashboard(request):
     org = permissions.require_coach(request)
-    rows = dashboard_domain.rows_for_coach(request.user, org)
-    return render(request, "coaching/dashboard.html", {"rows": rows, "organisation": org})
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = dashboard_domain.page_for_coach(request.user, org, number)
+    if not page.rows and page.number > 1:
+        return redirect("coaching:dashboard")  # past the last page (fewer participants now)
+    return render(
+        request,
+        "coaching/dashboard.html",
+        {"rows": page.rows, "page": page, "organisation": org},
+    )
 
 
 @login_required

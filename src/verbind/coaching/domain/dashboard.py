@@ -1,4 +1,5 @@
-"""The coach dashboard's rows: one query, however many participants and measurements."""
+"""The coach dashboard's rows: two queries, however many participants and measurements;
+paged, with the signals first across all pages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
 
 from verbind.accounts import permissions
@@ -58,7 +59,45 @@ class DashboardRow:
         return change.trend(self.first_fraction, self.latest_fraction)
 
 
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """One page of the dashboard; signals first across all pages (see rows_for_coach)."""
+
+    rows: list[DashboardRow]
+    number: int
+    page_count: int
+    total: int
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next_number(self) -> int | None:
+        return self.number + 1 if self.number < self.page_count else None
+
+
+def page_for_coach(
+    coach: User, organisation: Organisation, number: int = 1, per_page: int = PAGE_SIZE
+) -> DashboardPage:
+    """Page ``number`` (from 1) of the coach's rows. A number past the last page gives an
+    empty page (no rows, so no total either), and the caller sends the coach back."""
+    number = max(1, number)
+    rows, total = _rows(coach, organisation, (number - 1) * per_page, per_page)
+    return DashboardPage(rows, number, max(1, -(-total // per_page)), total)
+
+
 def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow]:
+    """Every row, in the dashboard's order."""
+    return _rows(coach, organisation, 0, None)[0]
+
+
+def _rows(
+    coach: User, organisation: Organisation, offset: int, limit: int | None
+) -> tuple[list[DashboardRow], int]:
     by_participant = Measurement.objects.filter(participant=OuterRef("pk"))
     latest = by_participant.order_by("-created_at", "-pk")
     first = by_participant.order_by("created_at", "pk")
@@ -81,15 +120,23 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
     )
     # Only the ids of the first and latest measurement per participant as subqueries, then
     # those rows in one query: a subquery per shown field made this the slowest page.
-    people = list(
-        permissions.participants_for_coach(coach, organisation).annotate(
+    # Sorted (flags first, then whoever did a test most recently) and paged in the
+    # database, so a page builds only its own rows; the total comes along in each row.
+    ordered = (
+        permissions.participants_for_coach(coach, organisation)
+        .annotate(
             latest_id=Subquery(latest.values("pk")[:1]),
+            latest_at=Subquery(latest.values("created_at")[:1]),
             first_id=Subquery(first.values("pk")[:1]),
             measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
             open_alerts=Coalesce(Subquery(alerts_sq, output_field=IntegerField()), 0),
             is_own=Exists(own),
+            total=Window(Count("pk")),
         )
+        .order_by(F("open_alerts").desc(), F("latest_at").desc(nulls_last=True), "pk")
     )
+    people = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
+    total = people[0].total if people else 0
     wanted = {p.latest_id for p in people} | {p.first_id for p in people}
     # Plain dicts: building 400 model instances cost more than the query.
     shown = {
@@ -116,12 +163,4 @@ def rows_for_coach(coach: User, organisation: Organisation) -> list[DashboardRow
                 ),
             )
         )
-    # Flags first, then whoever did a test most recently.
-    rows.sort(
-        key=lambda r: (
-            -r.open_alerts,
-            -(r.latest["created_at"].timestamp() if r.latest["created_at"] else 0),
-            r.participant.pk,
-        )
-    )
-    return rows
+    return rows, total
