@@ -323,6 +323,7 @@ def result(request):
             "may_store": _may_store(request.user),
             "crisis": measurement.safety_flag,
             "last_question": progress.total,
+            "route": profile.classification.effective_route,
         }
     )
     response = render(request, "screening/result.html", context)
@@ -360,10 +361,19 @@ def saved_result(request, pk: int):
     except Measurement.DoesNotExist:
         raise Http404("no such result for this person") from None
     lang = _lang()
-    explanation = measurements.explanation_of(measurement, lang)
+    profile = measurements.profile_of(measurement)
+    explanation = core_profile.explain(profile, lang)
     results = get_battery(measurement.battery).score(measurement.answers)
     context = _result_context(explanation, results, lang)
-    context.update({"saved": True, "measurement": measurement, "crisis": measurement.safety_flag})
+    context.update(
+        {
+            "saved": True,
+            "measurement": measurement,
+            "crisis": measurement.safety_flag,
+            # The route after crisis help: its next step may need a link (the course).
+            "route": profile.classification.effective_route,
+        }
+    )
     return render(request, "screening/result.html", context)
 
 
