@@ -213,3 +213,19 @@ def test_full_test_with_the_grouped_question(visit):
     for paragraph in explanation.life_events:
         assert paragraph in text
     person.check("full test result")
+
+
+def test_the_result_leads_to_the_tips_about_making_contact(visit):
+    from verbind.core.tips import tips
+
+    answers = PATTERNS["lonely_among_people"]
+    assert core_says(answers)[0].route == "meaningful_connections"
+    person = visit("anonymous")
+    person.take_test(answers, check_every_page=False)
+    page = person.page
+    page.get_by_role("link", name=t("Read the tips about making contact")).click()
+    assert page.url.endswith("/tips/")
+    person.check("tips about making contact")
+    text = main_text(page)
+    for section in tips().shown("nl"):
+        assert section.heading in text

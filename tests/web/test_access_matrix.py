@@ -165,6 +165,7 @@ OWN_COURSE_FILE = outcomes("not_found", anonymous="login", participant="ok")
 RULES: dict[str, Rule] = {
     "start": Rule(ALL),
     "crisis_help": Rule(ALL),
+    "tips": Rule(ALL),
     "privacy": Rule(ALL),
     "healthz": Rule(ALL),
     "set_language": Rule(

@@ -69,3 +69,48 @@ def test_an_account_that_keeps_no_results_gets_neither(client, people):
     take_test(client, COURSE)
     card = route_card(client.get(reverse("screening:result")).content.decode())
     assert reverse("course:overview") not in card and "#save-title" not in card
+
+
+# --- tips about making contact ----------------------------------------------------------
+
+SELF_HELP = answers_for(lonely=True, isolated=True, duration="lt_6_months")
+MEANINGFUL = answers_for(lonely=True, isolated=False, duration="lt_6_months")
+
+
+@pytest.mark.parametrize(
+    ("answers", "route"), [(SELF_HELP, "self_help"), (MEANINGFUL, "meaningful_connections")]
+)
+def test_self_help_and_meaningful_connections_link_to_the_tips(client, answers, route):
+    assert core_explanation(answers)[0].route == route
+    take_test(client, answers)
+    card = route_card(client.get(reverse("screening:result")).content.decode())
+    assert f'href="{reverse("tips")}"' in card
+    assert "Lees de tips over contact maken" in text_of(card)
+
+
+def test_the_course_route_does_not_link_to_the_tips(client):
+    take_test(client, COURSE)
+    card = route_card(client.get(reverse("screening:result")).content.decode())
+    assert reverse("tips") not in card
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_tips_page_is_public_and_shows_every_tip(client, lang):
+    from verbind.core.tips import tips
+
+    client.cookies["django_language"] = lang
+    response = client.get(reverse("tips"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = text_of(html)
+    data = tips()
+    assert data.title[lang] in page and data.closing[lang] in page
+    for section in data.shown(lang):
+        assert section.heading in page
+        for tip in section.tips:
+            assert tip in page, tip
+        for link in section.links:
+            assert f'href="{link.url}" rel="noopener"' in html
+    # Crisis numbers in a tip can be tapped; nothing is loaded from another site.
+    assert 'href="tel:0880767000"' in html
+    assert '<script src="http' not in html

@@ -8,6 +8,7 @@ from verbind.web import views
 urlpatterns = [
     path("", views.start, name="start"),
     path("crisis/", views.crisis_help, name="crisis_help"),
+    path("tips/", views.tips, name="tips"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,12 +1,16 @@
-"""Site-wide pages: the start page, crisis help, privacy, errors, and a health check."""
+"""Site-wide pages: the start page, crisis help, tips, privacy, errors, and a health check."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from verbind.core import tips as core_tips
+from verbind.core.instrument import DEFAULT_LANGUAGE, LANGUAGES
 
 
 @require_safe
@@ -17,6 +21,24 @@ def start(request):
 @require_safe
 def crisis_help(request):
     return render(request, "web/crisis_help.html")
+
+
+@require_safe
+def tips(request):
+    """Tips about making contact, from core/texts/tips.yaml (public)."""
+    lang = (get_language() or DEFAULT_LANGUAGE)[:2]
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    data = core_tips.tips()
+    return render(
+        request,
+        "web/tips.html",
+        {
+            "title": data.title[lang],
+            "intro": data.intro[lang],
+            "sections": data.shown(lang),
+            "closing": data.closing[lang],
+        },
+    )
 
 
 @require_safe
