@@ -371,3 +371,22 @@ def test_load_texts_reads_a_file(tmp_path):
     path.write_text("headline: [unclosed", encoding="utf-8")
     with pytest.raises(TextsError, match="not valid YAML"):
         load_texts(path)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chosen_solitude_that_wants_change_reads_as_one_message(lang):
+    # The person is not lonely, has few contacts and said they want to change something:
+    # nothing they read may say there is no need to change, or that they like being alone.
+    e = explain(profile_from_inputs(CASES["self_help_solitude"], today=TODAY), lang)
+    assert e.route_title == profile_texts().text("route.self_help.title", lang)
+    everything = " ".join((e.headline, *e.approach, *e.route, *e.next_steps)).lower()
+    said_no_need = {
+        "nl": ("niets te veranderen", "geen reden", "graag op uzelf"),
+        "en": ("not need to change", "no reason to change", "like being on your own"),
+    }[lang]
+    assert not any(words in everything for words in said_no_need), everything
+    assert ("iets wilt veranderen" if lang == "nl" else "like to change something") in everything
+    # Without the wish, the same person is told plainly that nothing needs to change.
+    alone = explain(profile_from_inputs(CASES["no_action_solitude"], today=TODAY), lang)
+    said = " ".join((*alone.approach, *alone.route)).lower()
+    assert said_no_need[0] in said
