@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_measurements import answers_for
 from web_base import add_measurement
 
-from verbind.screening.charts import Reading, chart_geometry, reading_of, share_of
+from verbind.screening.charts import NARROW, WIDE, Reading, chart_geometry, reading_of, share_of
 from verbind.screening.domain.measurements import save_measurement
 
 D = dt.date
@@ -171,6 +171,26 @@ def test_every_point_lies_in_the_plot_in_order(rows):
         assert chart.x_ticks[0].index == 0 and chart.x_ticks[-1].index == len(rows) - 1
 
 
+# The stylesheet shows the narrow drawing below 40rem (640 px) and the wide one from there;
+# the chart sits in the page (1rem padding each side) and may sit in a card (1.25rem and a
+# border). The narrowest box each drawing is shown in, in CSS px:
+NARROWEST_BOX = {"narrow": 375 - 2 * 16 - 2 * 21, "wide": 640 - 2 * 16 - 2 * 21}
+
+
+@pytest.mark.parametrize(("name", "layout"), [("narrow", NARROW), ("wide", WIDE)])
+def test_labels_are_at_least_12_px_where_each_drawing_is_shown(name, layout):
+    chart = chart_geometry([r(1, 0.5, 0.5), r(2, 0.4, 0.6)], **layout)
+    # An SVG is drawn at (box width / viewBox width) of its size, and its text with it.
+    assert chart.label_size * NARROWEST_BOX[name] / chart.width >= 12
+    # The dates fit under the plot, inside the drawing.
+    assert chart.plot.bottom + chart.label_size < chart.x_label_y <= chart.height
+
+
+def test_the_narrow_drawing_labels_fewer_dates():
+    chart = chart_geometry([r(d, 0.5, 0.5) for d in range(1, 9)], **NARROW)
+    assert [t.index for t in chart.x_ticks] == [0, 4, 7]  # first, last, one between
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -193,6 +213,8 @@ def test_rendered_chart_is_an_accessible_image_with_a_table(people):
     for value in re.findall(r' (?:x|y|cx|cy|x1|x2|y1|y2)="([^"]*)"', svg):
         float(value)
     assert re.search(r'd="M[\d.]+,[\d.]+', svg)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # two drawings, no id twice
     # the table alternative has one row per measurement
     table = html[html.index("<table") :]
     assert table.count('<th scope="row">') == 2
@@ -224,8 +246,9 @@ def test_chart_on_participant_home_and_coach_page(people, client_for):
         .content.decode()
     )
     for page in (home, coach):
-        assert page.count('role="img"') == 1
-        assert page.count('<circle class="chart-dot-loneliness"') == 3
+        # Two drawings, wide and narrow; the stylesheet shows one of them.
+        assert page.count('role="img"') == 2
+        assert page.count('<circle class="chart-dot-loneliness"') == 2 * 3
 
 
 @pytest.mark.django_db
@@ -256,11 +279,13 @@ def test_dates_under_the_chart_show_the_time_when_a_day_has_two_tests(people):
         m.created_at = when
     html = _render(ms)
     labels = re.findall(r'<text class="chart-label"[^>]*text-anchor="middle"[^>]*>([^<]*)<', html)
-    assert [label[-5:] for label in labels] == ["09:30", "15:30"]
+    # The wide drawing gives the time; the narrow one has no room (the table has it).
+    assert [label[-5:] for label in labels[:2]] == ["09:30", "15:30"]
     assert labels[0][:-5] == labels[1][:-5]  # the same day
+    assert labels[2:] == [labels[0][:-6]] * 2
     ms[0].created_at = base.replace(day=1)
     labels = re.findall(
         r'<text class="chart-label"[^>]*text-anchor="middle"[^>]*>([^<]*)<', _render(ms)
     )
-    assert len(labels) == 2 and not any(":" in label for label in labels)
+    assert len(labels) == 2 * 2 and not any(":" in label for label in labels)
     assert labels[0].startswith("1 ") and labels[1].startswith("2 ")

@@ -31,6 +31,20 @@ SERIES = ("loneliness", "isolation")
 # Size of a square marker (the isolation line's points), in SVG units.
 MARKER = 10
 
+# The SVG scales to its box, and its labels with it: on a 375 px phone a 640-unit-wide
+# chart is drawn at about half size. So there are two layouts, one for wide and one for
+# narrow screens (the stylesheet shows one of them), each with a label size that stays at
+# least 12 px on the screens it is shown on.
+WIDE = {"width": 640, "height": 260, "inset": 32, "label_size": 14}
+NARROW = {
+    "width": 320,
+    "height": 260,
+    "margin": (12, 20, 44, 58),
+    "inset": 30,  # room for half a date beyond the first and last point
+    "max_x_labels": 3,
+    "label_size": 15,
+}
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -156,6 +170,7 @@ class Chart:
     y_ticks: tuple[YTick, ...]
     x_ticks: tuple[XTick, ...]
     series: tuple[Series, ...]
+    label_size: int = 13  # font size of the axis labels, in SVG units
 
     @property
     def y_label_x(self) -> float:
@@ -165,7 +180,7 @@ class Chart:
     @property
     def x_label_y(self) -> float:
         """The baseline of the dates, under the axis."""
-        return self.plot.bottom + 22
+        return self.plot.bottom + self.label_size + 9
 
     def get(self, series_id: str) -> Series:
         return next(s for s in self.series if s.id == series_id)
@@ -222,6 +237,7 @@ def chart_geometry(
     margin: tuple[int, int, int, int] = (16, 20, 44, 52),  # top, right, bottom, left
     inset: int = 24,
     max_x_labels: int = 6,
+    label_size: int = 13,
 ) -> Chart:
     """Where everything goes, in SVG user units (the SVG scales to its box).
 
@@ -261,4 +277,4 @@ def chart_geometry(
     x_ticks = tuple(
         XTick(round(x_at(i), 2), i, ordered[i].when) for i in _label_indices(n, max_x_labels)
     ) if n else ()  # fmt: skip
-    return Chart(width, height, plot, ordered, y_ticks, x_ticks, tuple(series))
+    return Chart(width, height, plot, ordered, y_ticks, x_ticks, tuple(series), label_size)

@@ -15,7 +15,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import gettext as _
 
-from verbind.screening.charts import Chart, Reading, chart_geometry, reading_of
+from verbind.screening.charts import NARROW, WIDE, Chart, Reading, chart_geometry, reading_of
 
 register = template.Library()
 
@@ -76,14 +76,28 @@ class XLabel:
     text: str
 
 
-def x_labels(chart: Chart) -> list[XLabel]:
-    """Dates under the points; with the time of day when one day has several tests."""
+def x_labels(chart: Chart, *, with_time: bool = True) -> list[XLabel]:
+    """Dates under the points; with the time of day when one day has several tests (not
+    on the narrow drawing, where a longer label would run into the next one; the table
+    gives every time)."""
     days = [date_filter(r.when, "Y-m-d") for r in chart.readings]
     out = []
     for tick in chart.x_ticks:
-        same_day = days.count(days[tick.index]) > 1 and isinstance(tick.when, dt.datetime)
+        same_day = (
+            with_time and days.count(days[tick.index]) > 1 and isinstance(tick.when, dt.datetime)
+        )
         out.append(XLabel(tick.x, date_filter(tick.when, "j M H:i" if same_day else "j M")))
     return out
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One of the chart's two drawings; the stylesheet shows one per screen width."""
+
+    name: str  # "wide" | "narrow"
+    chart: Chart
+    x_labels: list[XLabel]
+    id_suffix: str  # keeps element ids unique on the page
 
 
 @register.inclusion_tag("screening/includes/history_chart.html")
@@ -100,12 +114,16 @@ def history_chart(measurements, chart_id: str = "history-chart"):
     ]
     if not readings:
         return {"chart": None, "chart_id": chart_id}
-    chart = chart_geometry(readings)
+    chart = chart_geometry(readings, **WIDE)
+    narrow = chart_geometry(readings, **NARROW)
     return {
         "chart": chart,
         "chart_id": chart_id,
         "description": describe(chart),
-        "x_labels": x_labels(chart),
+        "layouts": [
+            Layout("wide", chart, x_labels(chart), ""),
+            Layout("narrow", narrow, x_labels(narrow, with_time=False), "-narrow"),
+        ],
         "rows": [
             TableRow(r, _percent(r.loneliness), _percent(r.isolation))
             for r in reversed(chart.readings)

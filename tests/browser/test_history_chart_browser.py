@@ -1,0 +1,65 @@
+"""The history chart's labels are readable on a phone: at 375 px and at 1280 px the axis
+labels of the drawing that is shown are at least 12 px on screen (font size times the
+SVG's scale), and the page passes Visit.check (axe, no sideways scrolling, screenshots)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from web_base import PASSWORD, add_measurement, make_coach, make_participant
+
+from verbind.accounts.models import Organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+# For every visible label: its font size in SVG units times the drawn/viewBox width ratio,
+# and whether it lies inside the drawing (not cut off at the sides).
+EFFECTIVE_LABEL_SIZES = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll(".history-chart svg[role=img]")) {
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;  // the drawing for the other screen width
+    const scale = box.width / svg.viewBox.baseVal.width;
+    for (const label of svg.querySelectorAll("text.chart-label")) {
+      const r = label.getBoundingClientRect();
+      const inside = r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+      out.push({size: parseFloat(getComputedStyle(label).fontSize) * scale, inside});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture
+def participant_with_history(db):
+    org = Organisation.objects.create(name="Buurtkamer", slug="buurtkamer")
+    coach = make_coach(org, "coach.carla@example.org", "Carla")
+    person = make_participant(org, coach, "pieter@example.org", "Pieter")
+    # The last two on one day: their dates get the time too, the longest labels.
+    for n, days in enumerate((200, 150, 100, 60, 1, 1)):
+        add_measurement(person, days_ago=days, loneliness_score=5 - n % 4, isolation_score=8 + n)
+    return person
+
+
+def test_chart_labels_are_at_least_12_px_on_a_phone_and_a_desktop(visit, participant_with_history):
+    v = visit("participant")
+    v.log_in(participant_with_history.email, PASSWORD)
+    v.goto("/account/")
+    page = v.page
+    for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page.set_viewport_size(size)
+        labels = page.evaluate(EFFECTIVE_LABEL_SIZES)
+        # 5 percentages and at least the first and last date, in exactly one drawing.
+        assert len(labels) >= 7, (name, labels)
+        assert min(label["size"] for label in labels) >= 12, (name, labels)
+        assert all(label["inside"] for label in labels), (name, labels)  # none cut off
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".history-chart").first.screenshot(
+            path=str(ARTIFACTS / f"history-chart-{name}.png")
+        )
+    v.check("home with a history chart")
