@@ -1,7 +1,10 @@
-"""The result's next steps lead somewhere: the course route gives the way to the course
-(or says that saving the result comes first)."""
+"""The result page leads somewhere and speaks plainly: the course route gives the way to
+the course (or says that saving the result comes first), self-help and meaningful
+connections link to the tips page, and the scores table names each score in words."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -114,3 +117,26 @@ def test_the_tips_page_is_public_and_shows_every_tip(client, lang):
     # Crisis numbers in a tip can be tapped; nothing is loaded from another site.
     assert 'href="tel:0880767000"' in html
     assert '<script src="http' not in html
+
+
+# --- the scores table ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_score_rows_are_named_in_words_with_the_questionnaire_in_small_print(client, lang):
+    from verbind.core.battery import get_battery
+    from verbind.core.instrument import registry
+
+    client.cookies["django_language"] = lang
+    take_test(client, COURSE)
+    html = client.get(reverse("screening:result")).content.decode()
+    table = html[html.index('aria-labelledby="scores-title"') :]
+    heads = re.findall(r'<th scope="row">(.*?)</th>', table[: table.index("</table>")], re.S)
+    expected = [
+        f'{scale.label.get(lang)} <small class="scale-source">{inst.short_title}</small>'
+        for inst_id, result in get_battery("short").score(COURSE).items()
+        for inst in [registry()[inst_id]]
+        for scale in (inst.scales[s] for s in result.scales)
+    ]
+    assert heads == expected and len(heads) >= 2
+    assert not any(head.startswith(("DJG", "LSNS")) for head in heads)

@@ -256,7 +256,8 @@ def _blocks(paragraphs) -> tuple[Block, ...]:
 
 @dataclass(frozen=True)
 class ScoreRow:
-    name: str
+    name: str  # the scale's label, in words a participant reads
+    source: str  # the list of questions it comes from ("DJG-6"), shown in small print
     value: int | None
     min: int
     max: int
@@ -273,7 +274,8 @@ def _score_rows(results, lang: str) -> list[ScoreRow]:
             scale = inst.scales[scale_id]
             rows.append(
                 ScoreRow(
-                    name=f"{inst.short_title}: {scale.label.get(lang)}",
+                    name=scale.label.get(lang),
+                    source=inst.short_title,
                     value=scale_result.value,
                     min=scale.min,
                     max=scale.max,
