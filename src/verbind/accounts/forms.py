@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from verbind.accounts.models import User, normalise_email
@@ -26,6 +26,16 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active."),
     }
+
+
+class ForgotPasswordForm(PasswordResetForm):
+    """Django's form with our words: "E-mail address", as on every other form."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class PasswordFields(forms.Form):

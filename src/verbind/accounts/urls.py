@@ -23,6 +23,7 @@ urlpatterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=forms.ForgotPasswordForm,
             email_template_name="email/password_reset.txt",
             subject_template_name="email/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_sent"),
