@@ -181,6 +181,8 @@ RULES: dict[str, Rule] = {
         ALL, kwargs=lambda p: {"uidb64": "MQ", "token": "set-password"}
     ),
     "accounts:password_reset_complete": Rule(ALL),
+    "accounts:password_change": Rule(OWN_PAGE),
+    "accounts:password_change_done": Rule(OWN_PAGE),
     "accounts:register": Rule(ANON_ONLY),
     # The invitation is for new.person@example.org: anyone logged in is someone else.
     "accounts:accept_invitation": Rule(

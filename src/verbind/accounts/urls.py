@@ -51,6 +51,23 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    # Changing the password while logged in: Django keeps this session; sessions on other
+    # devices end, because they were signed with the old password.
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
     path("register/", views.register, name="register"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("coach/", views.my_coach, name="my_coach"),
