@@ -20,6 +20,7 @@ from verbind.core.instrument import LANGUAGES
 from verbind.core.profile import TextsError, parse_texts, profile_texts
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "verbind"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def shipped() -> dict:
@@ -181,16 +182,34 @@ def test_the_profile_texts_take_the_sentences_from_the_one_source():
 
 
 def test_no_other_file_writes_a_crisis_number_out():
-    # One source: texts files refer to {crisis:<id>}, templates use {% crisis_help %}.
+    # One source: texts files and course readings refer to {crisis:<id>}, templates use
+    # {% crisis_help %}.
     numbers = [p.display for s in crisis_help().services for p in s.phones if len(p.tel) > 3]
     tels = [p.href for s in crisis_help().services for p in s.phones]
+    readings = sorted(CONTENT.glob("**/*.md"))
+    assert any(p.name == "week-01.nl.md" for p in readings)  # the content is really scanned
     offenders = []
-    for path in [*SRC.glob("core/texts/*.yaml"), *SRC.glob("templates/**/*.html")]:
+    for path in [*SRC.glob("core/texts/*.yaml"), *SRC.glob("templates/**/*.html"), *readings]:
         if path.name == "crisis.yaml":
             continue
         text = path.read_text(encoding="utf-8")
-        offenders += [f"{path.name}: {n}" for n in (*numbers, *tels) if n in text]
+        offenders += [f"{path}: {n}" for n in (*numbers, *tels) if n in text]
     assert offenders == []
+
+
+def test_the_course_readings_take_crisis_help_from_the_one_source():
+    from verbind.core.programme import load_programme, programme_path
+
+    programme = load_programme(programme_path())
+    for week, ids in (
+        (1, ["zelfmoordpreventie", "emergency"]),
+        (7, ["zelfmoordpreventie", "luisterlijn", "emergency"]),
+    ):
+        for lang in LANGUAGES:
+            reading = programme.week(week).reading(lang).markdown
+            assert "{crisis:" not in reading
+            joined = " ".join(crisis_help().service(i).sentence(lang) for i in ids)
+            assert joined in reading, (week, lang)
 
 
 # --- numbers in a text, for links -----------------------------------------------------------

@@ -328,6 +328,56 @@ def test_instruments_can_be_given_explicitly(prog):
     }
 
 
+def test_an_unknown_crisis_reference_is_reported_with_file_and_line(prog):
+    reading = prog / "week-07.nl.md"
+    edit(reading, "{crisis:luisterlijn}", "{crisis:sensoor}")
+    exercise = prog / "week-03.en.md"
+    edit(
+        exercise,
+        "    prompt: >-\n      Choose a wish,",
+        "    prompt: >-\n      {crisis:samaritans} Choose a wish,",
+    )
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "unknown_crisis_reference",
+        reading.name,
+        line_of(reading, "{crisis:sensoor}"),
+        "{crisis:sensoor}",
+        "luisterlijn",  # the known services are named, so the fix is plain
+    )
+    # A prompt is folded by YAML: its field's line is the place.
+    prompt_line = line_of(exercise, "Choose a wish,") - 1
+    assert_problem(problems, "unknown_crisis_reference", exercise.name, prompt_line, "samaritans")
+    assert len(problems) == 2
+    with pytest.raises(ProgrammeError, match="sensoor"):
+        load_programme(prog)
+
+
+def test_a_crisis_reference_in_a_prompt_becomes_the_service_sentence(prog):
+    from verbind.core.crisis import crisis_help
+
+    # A reference in the prompt of the first exercise, in both languages.
+    edit(
+        prog / "week-03.en.md",
+        "      This week, make something",
+        "      {crisis:luisterlijn} This week, make something",
+    )
+    nl = prog / "week-03.nl.md"
+    first_prompt = line_of(nl, "prompt:") + 1
+    lines = nl.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[first_prompt - 1] = lines[first_prompt - 1].replace(
+        "      ", "      {crisis:luisterlijn} ", 1
+    )
+    nl.write_text("".join(lines), encoding="utf-8")
+    assert check_programme(prog) == []
+    exercise = load_programme(prog).week(3).exercises[0]
+    for lang in ("nl", "en"):
+        prompt = exercise.prompt.get(lang)
+        assert prompt.startswith(crisis_help().service("luisterlijn").sentence(lang) + " ")
+        assert "{crisis:" not in prompt
+
+
 def test_reading_longer_than_the_limit(prog):
     f = prog / "week-07.en.md"
     edit(f, "## This week\n", "## This week\n\n" + "word " * 700 + "\n\n")

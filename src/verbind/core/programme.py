@@ -8,6 +8,10 @@ A programme lives in ``content/programmes/<slug>/``:
 - ``week-NN.<lang>.md`` — one file per week per language: YAML front matter listing the
   exercises (id, kind, title, prompt, ...) and, below it, the reading in Markdown.
 
+Crisis help is written as ``{crisis:<id>}`` (a service in ``core/texts/crisis.yaml``) in a
+reading or an exercise's title or prompt, never as numbers: the loader puts in that
+service's sentence, so the numbers live in one file.
+
 :func:`check_programme` reports *every* problem with the file and line it is on, so an
 organisation that writes its own programme can fix everything in one go.
 :func:`load_programme` returns frozen dataclasses, or raises :class:`ProgrammeError`
@@ -26,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from verbind.core import crisis
 
 MANIFEST = "programme.yaml"
 DEFAULT_PROGRAMME = "verbinden-in-8-weken"
@@ -239,8 +245,8 @@ class Problem:
     ``code`` names the kind of problem (stable, for tests and tools): invalid_yaml,
     no_front_matter, missing_file, missing_week, missing_language, missing_field,
     invalid_value, unknown_field, missing_id, duplicate_id, duplicate_key,
-    broken_reference, broken_link, unknown_instrument, reading_too_long,
-    language_mismatch, unexpected_file.
+    broken_reference, broken_link, unknown_instrument, unknown_crisis_reference,
+    reading_too_long, language_mismatch, unexpected_file.
     """
 
     file: str
@@ -382,6 +388,14 @@ def _links(body: str, first_line: int) -> list[tuple[str, int]]:
         if m:
             out.append((m.group(1), first_line + n))
     return out
+
+
+def _crisis_references(text: str, first_line: int) -> list[tuple[str, int]]:
+    """Every ``{crisis:<id>}`` in ``text`` as (id, 1-based line in the file)."""
+    return [
+        (m.group(1), first_line + text.count("\n", 0, m.start()))
+        for m in crisis.REFERENCE.finditer(text)
+    ]
 
 
 def _split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -1010,6 +1024,10 @@ class _Checker:
                         "missing_field",
                         f"{what}: {key} is missing or empty",
                     )
+                else:
+                    # YAML folds a prompt's lines, so the field's own line is the place.
+                    one_line = " ".join(v.split())
+                    self._check_crisis_references(path.name, one_line, _line(ex, key) or line or 1)
             for key in ("feedback_moment", "accepts_photo"):
                 if key in ex and not isinstance(ex[key], bool):
                     self.add(
@@ -1144,6 +1162,9 @@ class _Checker:
 
             # readings
             for wf in present:
+                if self._check_crisis_references(wf.name, wf.body, wf.body_line):
+                    # What the participant reads: the services' sentences, not the references.
+                    wf.body = crisis.expand_references(wf.body, wf.lang, wf.name)
                 words = count_words(wf.body)
                 if words > limit:
                     self.add(
@@ -1167,10 +1188,18 @@ class _Checker:
                         id=eid,
                         kind=ex["kind"],
                         title=LocalText.of(
-                            {lg: by_lang[lg][eid]["title"].strip() for lg in by_lang}, languages
+                            {
+                                lg: _with_crisis_help(by_lang[lg][eid]["title"], lg)
+                                for lg in by_lang
+                            },
+                            languages,
                         ),
                         prompt=LocalText.of(
-                            {lg: by_lang[lg][eid]["prompt"].strip() for lg in by_lang}, languages
+                            {
+                                lg: _with_crisis_help(by_lang[lg][eid]["prompt"], lg)
+                                for lg in by_lang
+                            },
+                            languages,
                         ),
                         feedback_moment=bool(ex.get("feedback_moment")) or eid in manifest_fm,
                         accepts_photo=bool(ex.get("accepts_photo")),
@@ -1198,6 +1227,23 @@ class _Checker:
         """A list already validated (and reported) by ``_str_list``, read again quietly."""
         return tuple(str(v) for v in (spec.get(key) or []))
 
+    def _check_crisis_references(self, file: str, text: str, first_line: int) -> bool:
+        """Report every ``{crisis:<id>}`` naming no service; True when all are known."""
+        services = crisis.crisis_help()
+        known = [s.id for s in services.services]
+        ok = True
+        for service_id, line in _crisis_references(text, first_line):
+            if service_id not in known:
+                ok = False
+                self.add(
+                    file,
+                    line,
+                    "unknown_crisis_reference",
+                    f"{{crisis:{service_id}}} names no crisis service "
+                    f"(known: {', '.join(known)}; see core/texts/crisis.yaml)",
+                )
+        return ok
+
     def _check_link(self, file: str, target: str, line: int) -> None:
         if target.startswith(("#", "//")) or _SCHEME.match(target):
             return  # web links, mail links and anchors are not files of the programme
@@ -1212,6 +1258,11 @@ class _Checker:
             )
         elif not resolved.exists():
             self.add(file, line, "broken_link", f"link to a missing file: {target!r}")
+
+
+def _with_crisis_help(text: str, lang: str) -> str:
+    """An exercise text with ``{crisis:<id>}`` as the service's sentence (ids checked)."""
+    return crisis.expand_references(text.strip(), lang)
 
 
 def _exercises_line(wf: _WeekFile) -> int | None:
