@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext, gettext_noop
 
+from verbind.core.instrument import registry
+
 register = template.Library()
 
 NOT_KNOWN = gettext_noop("Not known")
@@ -69,3 +71,15 @@ def isolation_label(isolated) -> str:
     if isolated is False:
         return gettext("Enough contacts")
     return gettext(NOT_KNOWN)
+
+
+@register.filter
+def instrument_short_title(instrument_id) -> str:
+    """The questionnaire's short name from its definition ("LSNS-6" for ``lsns6``).
+
+    An id no definition has (an instrument since removed) is shown as it was stored.
+    """
+    instrument = registry().get(instrument_id) if isinstance(instrument_id, str) else None
+    if instrument is None:
+        return "" if instrument_id is None else str(instrument_id)
+    return instrument.short_title

@@ -1,0 +1,44 @@
+"""Instrument names on stored measurements come from the definitions' short titles, so the
+coach reads "LSNS-6" as the questionnaire calls itself, not the upper-cased id "LSNS6"."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from web_base import add_measurement
+
+from verbind.core.instrument import registry
+from verbind.screening.templatetags.measurement_labels import instrument_short_title
+
+
+def test_short_title_from_the_definitions():
+    assert instrument_short_title("lsns6") == "LSNS-6"
+    assert instrument_short_title("steptoe") == "Steptoe"
+    assert instrument_short_title("djg6") == "DJG-6"
+    for instrument_id, instrument in registry().items():
+        assert instrument_short_title(instrument_id) == instrument.short_title
+
+
+def test_an_unknown_id_is_shown_as_stored():
+    assert instrument_short_title("oldscale2") == "oldscale2"
+    assert instrument_short_title("") == ""
+    assert instrument_short_title(None) == ""
+
+
+@pytest.mark.django_db
+def test_coach_participant_page_names_the_isolation_instrument_by_its_short_title(
+    people, client_for
+):
+    add_measurement(people.participant, isolation_instrument="lsns6", isolation_score=8)
+    add_measurement(
+        people.participant,
+        days_ago=1,
+        isolation_instrument="steptoe",
+        isolation_score=3,
+        isolation_max=5,
+    )
+    url = reverse("coaching:participant", kwargs={"pk": people.participant.pk})
+    html = client_for("coach").get(url).content.decode()
+    assert "(LSNS-6 8 / 30)" in html
+    assert "(Steptoe 3 / 5)" in html
+    assert "LSNS6" not in html and "STEPTOE" not in html
