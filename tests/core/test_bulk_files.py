@@ -258,6 +258,7 @@ def test_parse_forms_and_settings_arguments():
         (3, 3), (3.0, 3), ("3", 3), (" 3.0 ", 3), ("-1", -1), (np.int8(4), 4),
         (np.float32(2.0), 2), (3.5, None), ("3.5", None), ("1_0", None), (True, None),
         (float("nan"), None), (float("inf"), None), ("ja", None), ("", None), (None, None),
+        ("¹", None), ("٣", None), ("３", None),
     ],
 )  # fmt: skip
 def test_as_code_reads_file_codes(value, code):

@@ -188,6 +188,10 @@ def as_code(value: Any) -> int | None:
         return int(f) if math.isfinite(f) and f.is_integer() else None
     if isinstance(value, str):
         s = value.strip()
+        # Only ASCII digits are codes: str.isdigit() also accepts "¹" or "٣", which int()
+        # refuses or a file never means as a code.
+        if not s.isascii():
+            return None
         if s.lstrip("-").isdigit():
             return int(s)
         if "_" in s:  # float() accepts "1_0"; a file code never looks like that
