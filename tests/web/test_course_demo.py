@@ -31,3 +31,16 @@ def test_load_demo_data_puts_a_participant_in_week_four_once(db, settings):
         Feedback.objects.count(),
         CheckIn.objects.count(),
     )
+
+
+def test_demo_data_sends_no_alert_emails_and_ends_with_the_logins(transactional_db, settings):
+    from django.core import mail
+
+    from verbind.coaching.models import Alert
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert Alert.objects.exists()  # the demo histories do raise alerts, as real ones would
+    assert mail.outbox == []  # but nobody is e-mailed, and the console shows the logins
+    assert out.getvalue().rstrip().splitlines()[-1].strip().startswith("participant:")
