@@ -62,6 +62,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SERVER_ROLE = "VERBIND_BENCH_SERVER"
 HOST = "127.0.0.1"  # loopback only, never anything else
 BARE_PATH = "/bench/bare/"
+BARE_LOGGED_IN_PATH = "/bench/bare-logged-in/"
 SECTION_START = "<!-- web-load -->"
 SECTION_END = "<!-- /web-load -->"
 
@@ -87,6 +88,15 @@ if os.environ.get(SERVER_ROLE) == "1" and __name__ != "__main__":
 
         return HttpResponse(b"ok", content_type="text/plain")
 
+    def bare_logged_in(request):
+        """The floor of any page for a logged-in person: the session and the user are read
+        (two queries), nothing else: no menu, no template, no data of the page."""
+        from django.http import HttpResponse
+
+        if not request.user.is_authenticated:
+            return HttpResponse(b"not logged in", status=403, content_type="text/plain")
+        return HttpResponse(b"ok", content_type="text/plain")
+
     def __getattr__(name: str):
         # Django reads the URL patterns after setup, when the app's URLs can be imported.
         from verbind.web import urls
@@ -94,7 +104,11 @@ if os.environ.get(SERVER_ROLE) == "1" and __name__ != "__main__":
         if name == "urlpatterns":
             from django.urls import path
 
-            return [path(BARE_PATH.strip("/") + "/", bare, name="bench_bare"), *urls.urlpatterns]
+            return [
+                path(BARE_PATH.strip("/") + "/", bare, name="bench_bare"),
+                path(BARE_LOGGED_IN_PATH.strip("/") + "/", bare_logged_in, name="bench_bare_in"),
+                *urls.urlpatterns,
+            ]
         if name.startswith("handler"):
             return getattr(urls, name)
         raise AttributeError(name)
@@ -302,6 +316,7 @@ def count_queries(data: dict) -> tuple[dict[str, int], dict[str, float]]:
         200,
     )
     record("base page, logged in", as_participant, "GET", reverse("crisis_help"), 200)
+    record("bare view, logged in", as_participant, "GET", BARE_LOGGED_IN_PATH, 200)
     record("bare Django view", anonymous, "GET", BARE_PATH, 200)
     return out, times
 
@@ -519,6 +534,16 @@ async def drive(port: int, data: dict, args) -> dict:
             [(s, "") for s in as_coach],
         ),
     ]
+    # The floor of every logged-in page: session and user read, nothing else.
+    pages.append(
+        (
+            Page(
+                "bare view, logged in",
+                [("bare view, logged in", "GET", BARE_LOGGED_IN_PATH, None, 200)],
+            ),
+            [(s, "") for s in as_participants],
+        )
+    )
     # A reference beside the bare view: a real page with a session but no app work (the
     # crisis help page renders only the base layout), to tell Django's own cost from ours.
     pages.append(
@@ -673,6 +698,7 @@ ORDER = (
     "coach dashboard",
     "coach participant page",
     "base page, logged in",
+    "bare view, logged in",
     "bare Django view",
 )
 TARGETED = ("participant home", "self-test result", "coach dashboard")
