@@ -245,6 +245,7 @@ RULES: dict[str, Rule] = {
     "course:enrol": Rule(outcomes("redirect", anonymous="login"), "post"),
     "course:pause": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
     "course:resume": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
+    "course:stop": Rule(OWN_COURSE_PAGE, kwargs=_enrolled()),
     "course:week": Rule(OWN_COURSE_PAGE, kwargs=_enrolled(number=1)),
     "course:answer": Rule(
         OWN_COURSE_ACTION,
@@ -270,6 +271,7 @@ RULES: dict[str, Rule] = {
         COACH_ACTION, "post", kwargs=_enrolment_pk, data=lambda p: {"week": 2}
     ),
     "course:feedback_blocking": Rule(COACH_ACTION, "post", kwargs=_enrolment_pk),
+    "course:coach_end": Rule(PARTICIPANT_OF_COACH, kwargs=_enrolment_pk),
     "course:check_in_seen": Rule(COACH_ACTION, "post", kwargs=_check_in_pk),
     "course:coach_enrol": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
 }

@@ -46,6 +46,16 @@ class CoachEnrolForm(forms.Form):
     )
 
 
+class CoachEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the course stop?"),
+        help_text=_("The participant can read this in the download of their data."),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        max_length=2000,
+        error_messages={"required": _("Write down why the course stops.")},
+    )
+
+
 class FeedbackForm(forms.Form):
     text = forms.CharField(
         label=_("Your feedback"),

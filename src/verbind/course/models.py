@@ -40,7 +40,17 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     # What the participant plans after the course (in their summary).
     plan_after_course = models.TextField(blank=True, max_length=5000)
-    ended_at = models.DateTimeField(null=True, blank=True)  # stopped early
+    # Stopped before the end: by the participant (ended_by is themselves) or by a coach,
+    # who writes down why. What was written in the course stays with the participant.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments_ended",
+    )
+    end_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         constraints = [

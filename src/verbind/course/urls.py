@@ -11,6 +11,7 @@ urlpatterns = [
     path("enrol/", views.enrol, name="enrol"),
     path("pause/", views.pause, name="pause"),
     path("resume/", views.resume, name="resume"),
+    path("stop/", views.stop, name="stop"),
     path("week/<int:number>/", views.week, name="week"),
     path("exercise/<slug:exercise_id>/", views.answer, name="answer"),
     path("exercise/<slug:exercise_id>/photo/", views.answer_photo, name="answer_photo"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("coach/answer/<int:pk>/", views_coach.give_feedback, name="feedback"),
     path("coach/enrolment/<int:pk>/", views_coach.coach_enrolment, name="coach_enrolment"),
     path("coach/enrolment/<int:pk>/open-week/", views_coach.open_week, name="open_week"),
+    path("coach/enrolment/<int:pk>/end/", views_coach.coach_end, name="coach_end"),
     path(
         "coach/enrolment/<int:pk>/feedback-blocking/",
         views_coach.feedback_blocking,

@@ -70,7 +70,10 @@ def overview(request):
         return render(
             request,
             "course/not_enrolled.html",
-            {"eligibility": enrolment_domain.eligibility(request.user)},
+            {
+                "eligibility": enrolment_domain.eligibility(request.user),
+                "last_ended": enrolment_domain.last_ended(request.user),
+            },
         )
     s = situation(enrolment)
     programme = s.programme
@@ -132,6 +135,34 @@ def resume(request):
     except enrolment_domain.EnrolmentError as exc:
         messages.error(request, str(exc))
     return redirect("course:overview")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def stop(request):
+    """Stopping is the participant's own choice: one calm confirmation, no reason asked."""
+    enrolment = access.own_enrolment_or_none(request)
+    if enrolment is None:
+        if request.method == "POST":
+            raise Http404("not enrolled")
+        return redirect("course:overview")
+    if request.method == "POST":
+        try:
+            enrolment_domain.end(enrolment, by=request.user)
+        except enrolment_domain.EnrolmentError as exc:
+            messages.error(request, str(exc))
+            return redirect("course:overview")
+        messages.success(
+            request,
+            _("The course has stopped. What you wrote stays saved. Take good care of yourself."),
+        )
+        return redirect("accounts:home")
+    s = situation(enrolment)
+    return render(
+        request,
+        "course/stop.html",
+        {"enrolment": enrolment, "paused": s.state.paused},
+    )
 
 
 # --- weeks and exercises ---------------------------------------------------------------

@@ -30,7 +30,8 @@ def _lang() -> str:
 def coach_overview(request):
     org = permissions.require_coach(request)
     rows = overview.rows_for_coach(request.user, org)
-    return render(request, "course/coach_overview.html", {"rows": rows})
+    stopped = overview.recently_stopped(request.user, org)
+    return render(request, "course/coach_overview.html", {"rows": rows, "stopped": stopped})
 
 
 @login_required
@@ -194,5 +195,31 @@ def coach_enrol(request, pk: int):
             "eligibility": enrolment_domain.eligibility(participant),
             "form": form,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def coach_end(request, pk: int):
+    """A coach ends a participant's course early and writes down why."""
+    enrolment = access.enrolment_for_coach_or_404(request, pk)
+    participant = enrolment.participant
+    form = forms.CoachEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment_domain.end(enrolment, by=request.user, reason=form.cleaned_data["reason"])
+        except enrolment_domain.EnrolmentError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(
+                request,
+                _("The course of %(name)s has stopped.") % {"name": participant.display_name},
+            )
+            return redirect("course:coach_overview")
+    return render(
+        request,
+        "course/coach_end.html",
+        {"enrolment": enrolment, "participant": participant, "form": form},
         status=400 if form.errors else 200,
     )

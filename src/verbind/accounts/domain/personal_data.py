@@ -139,6 +139,8 @@ def export_course(user: User) -> list[dict[str, Any]]:
             "programme_version": e.programme_version,
             "started_at": _dt(e.started_at),
             "ended_at": _dt(e.ended_at),
+            "ended_by_coach": e.ended_by_id is not None and e.ended_by_id != e.participant_id,
+            "reason_for_ending": e.end_reason,
             "enrolled_by_coach": e.enrolled_by_id is not None,
             "reason_for_enrolling": e.reason,
             "route_at_enrolment": e.route_at_enrolment,

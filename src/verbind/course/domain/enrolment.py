@@ -136,6 +136,47 @@ def resume(enrolment: Enrolment, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
+def end(enrolment: Enrolment, *, by, reason: str = "", now: datetime | None = None) -> Enrolment:
+    """Stop the course before its end. ``by`` is the participant themselves (no reason
+    asked: stopping is their choice) or a coach, who writes down why.
+
+    An open pause is closed at the same moment. Nothing the participant wrote is deleted;
+    they can start the course again later when their route offers it.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    by_coach = by is not None and by.pk != enrolment.participant_id
+    if by_coach and not reason:
+        raise EnrolmentError(_("Write down why the course stops."))
+    # Locked and read again: two clicks, or a coach and the participant at the same time.
+    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if current.ended_at is not None:
+        raise EnrolmentError(_("The course has already stopped."))
+    Pause.objects.filter(enrolment=current, ended_at=None).update(ended_at=now)
+    current.ended_at = max(now, current.started_at)
+    current.ended_by = by
+    current.end_reason = reason if by_coach else ""
+    current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    enrolment.ended_at, enrolment.ended_by, enrolment.end_reason = (
+        current.ended_at,
+        current.ended_by,
+        current.end_reason,
+    )
+    return current
+
+
+def last_ended(participant) -> Enrolment | None:
+    """The participant's most recently stopped course, if any (for the course page)."""
+    return (
+        Enrolment.objects.filter(participant=participant)
+        .exclude(ended_at=None)
+        .select_related("ended_by")
+        .order_by("-ended_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
 def open_week(enrolment: Enrolment, week: int, coach, now: datetime | None = None) -> WeekOpening:
     """A coach opens ``week`` now (and with it the weeks before it: a core rule)."""
     now = now or timezone.now()

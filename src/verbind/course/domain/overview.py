@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
 from verbind.accounts import permissions
 from verbind.core import change
@@ -45,6 +46,23 @@ def visible_enrolments(coach, organisation):
     visible = permissions.participants_for_coach(coach, organisation)
     return Enrolment.objects.filter(ended_at=None, participant__in=visible).select_related(
         "participant"
+    )
+
+
+RECENTLY_STOPPED_DAYS = 60
+
+
+def recently_stopped(coach, organisation, now: datetime | None = None) -> list[Enrolment]:
+    """Courses of the coach's visible participants that stopped in the last 60 days, newest
+    first: so a coach notices when someone stops, and can follow up. One query."""
+    now = now or timezone.now()
+    visible = permissions.participants_for_coach(coach, organisation)
+    return list(
+        Enrolment.objects.filter(
+            participant__in=visible, ended_at__gte=now - timedelta(days=RECENTLY_STOPPED_DAYS)
+        )
+        .select_related("participant", "ended_by")
+        .order_by("-ended_at", "-pk")
     )
 
 
