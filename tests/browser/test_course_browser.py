@@ -229,3 +229,57 @@ def test_autosave_works_under_the_content_security_policy(visit, people_in_cours
     p.page.locator(f"#answer-{FIRST}").fill("Met de echte CSP.")
     wait_for(lambda: saved_text() == "Met de echte CSP.", what="autosave under the CSP")
     assert not violations
+
+
+def test_stopping_the_course_and_a_coach_ending_one(visit, people_in_course):
+    """The participant finds "Stop the course", is asked once (a pause offered instead) and
+    lands on their page; later a coach ends a second course with a reason. Every page
+    passes axe at both widths."""
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    participant, coach = people_in_course
+    first = enrolment_domain.enrol(participant, now=timezone.now() - timedelta(days=3))
+    p = visit("participant")
+    page = p.page
+    p.log_in(participant.email, PASSWORD)
+    p.goto("/course/")
+    page.get_by_role("link", name=t("Stop the course")).click()
+    p.check("stop: asked once")
+    assert page.get_by_role("button", name=t("Pause the course")).is_visible()
+    # Keyboard only: the button that stops is reachable and works with Enter.
+    page.get_by_role("button", name=t("Yes, stop the course")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/account/$"))
+    p.check("home after stopping")
+    assert t("The course has stopped. What you wrote stays saved. Take good care of yourself.") in (
+        page.get_by_role("status").first.inner_text()
+    )
+    first.refresh_from_db()
+    assert first.ended_by == participant
+    p.goto("/course/")
+    p.check("course page after stopping")
+    assert page.get_by_role("button", name=t("Start the course")).is_visible()
+
+    # A new course, ended by the coach, who must give a reason.
+    second = enrolment_domain.enrol(participant)
+    c = visit("coach")
+    c.log_in(coach.email, PASSWORD)
+    c.goto(f"/course/coach/enrolment/{second.pk}/")
+    c.page.get_by_role("link", name=t("End the course")).click()
+    c.check("coach: end the course")
+    reason = c.page.get_by_label(t("Why does the course stop?"))
+    c.page.get_by_role("button", name=t("End the course")).click()
+    # Without a reason the browser itself holds the form back (the server checks too).
+    assert reason.evaluate("el => el.validity.valueMissing")
+    second.refresh_from_db()
+    assert second.ended_at is None
+    c.page.get_by_label(t("Why does the course stop?")).fill("We spraken af om te stoppen.")
+    c.page.get_by_role("button", name=t("End the course")).click()
+    c.page.wait_for_url(re.compile(r"/course/coach/$"))
+    c.check("coach overview with stopped courses")
+    assert "We spraken af om te stoppen." in c.page.get_by_role("main").inner_text()
+    p.goto("/course/")
+    assert t("Your coach ended it. Your coach can tell you why.") in (
+        page.get_by_role("main").inner_text()
+    )
+    assert not p.console_errors and not c.console_errors
