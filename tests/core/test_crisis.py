@@ -20,7 +20,7 @@ from verbind.core.instrument import LANGUAGES
 from verbind.core.profile import TextsError, parse_texts, profile_texts
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "verbind"
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "src" / "verbind" / "content"
 
 
 def shipped() -> dict:

@@ -529,3 +529,28 @@ def test_a_programme_with_one_language_and_fewer_weeks(tmp_path):
     assert p.week(2).feedback_moments == ("b",)
     assert p.week(1).reading("en").lang == "nl"  # falls back to the programme's language
     assert p.check_in_instruments(1) == ()
+
+
+def test_the_default_content_ships_inside_the_package(monkeypatch):
+    """An installed wheel must have its course: the default content folder is inside the
+    ``verbind`` package and every file in it is declared as package data."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import verbind
+    from verbind.core import programme as programme_module
+
+    monkeypatch.delenv("VERBIND_CONTENT_DIR", raising=False)
+    package = Path(verbind.__file__).resolve().parent
+    folder = programme_module.content_dir()
+    assert folder == package / "content"
+    files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert any(p.name == "programme.yaml" for p in files)
+    root = package.parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["verbind"]
+    for path in files:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), f"{relative} is not package data"

@@ -43,7 +43,7 @@ def test_every_dutch_web_text_says_u():
 # Words the participant might say to a friend ("Hoe was je weekend?") stay natural: only
 # the text outside double quotes speaks to the participant.
 QUOTED = re.compile(r'"[^"\n]*"')
-DEFAULT_PROGRAMME = ROOT / "content" / "programmes" / "verbinden-in-8-weken"
+DEFAULT_PROGRAMME = ROOT / "src" / "verbind" / "content" / "programmes" / "verbinden-in-8-weken"
 
 
 def test_quoted_speech_is_left_out_of_the_check():

@@ -1,6 +1,6 @@
 """Course programmes as content: a folder of files, a validator and a loader.
 
-A programme lives in ``content/programmes/<slug>/``:
+A programme lives in ``<content>/programmes/<slug>/`` (see ``content_dir``):
 
 - ``programme.yaml`` — the manifest: slug, title per language, languages, number of
   weeks, themes, the check-in schedule (which instruments, at which week) and per week
@@ -55,12 +55,12 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 def content_dir() -> Path:
-    """The content folder: ``$VERBIND_CONTENT_DIR`` if set, else the repository's ``content/``."""
+    """The content folder: ``$VERBIND_CONTENT_DIR`` if set, else the one that ships inside
+    the package (``src/verbind/content/``), so an installed wheel has its course too."""
     env = os.environ.get("VERBIND_CONTENT_DIR")
     if env:
         return Path(env)
-    # src/verbind/core/programme.py -> repository root is three levels above ``verbind``.
-    return Path(__file__).resolve().parents[3] / "content"
+    return Path(__file__).resolve().parents[1] / "content"
 
 
 def programmes_dir() -> Path:
