@@ -291,9 +291,14 @@ def _result_context(explanation: core_profile.Explanation, results, lang: str) -
     # Crisis help, the headline, the closing words and the rule ids have their own places.
     body_ids = ("feeling", "situation", "duration", "approach", "next_steps", "life_events")
     route = by_id.get("route")
+    # The core ends crisis help with the line that leads into the result ("Below you can
+    # read what else..."): the call buttons go before it, so that line comes right before
+    # the result it announces.
+    crisis_lines, crisis_after = explanation.crisis[:-1], explanation.crisis[-1:]
     return {
         "explanation": explanation,
-        "crisis_blocks": _blocks(explanation.crisis),
+        "crisis_blocks": _blocks(crisis_lines),
+        "crisis_after": crisis_after[0] if crisis_after else "",
         "body": [
             ShownSection(s.id, s.heading, _blocks(s.paragraphs))
             for s in sections
