@@ -39,6 +39,7 @@ out["login"] = {
     "csrf_cookie": {k: c.cookies["csrftoken"][k] for k in ("secure", "httponly", "samesite")},
 }
 User.objects.create_user("p@example.org", "a long production password 7")
+out["hasher"] = User.objects.get().password.split("$")[0]
 token = c.cookies["csrftoken"].value
 r = c.post("/account/login/", {"username": "p@example.org",
            "password": "a long production password 7", "csrfmiddlewaretoken": token},
@@ -100,6 +101,7 @@ def test_production_responses_are_secure(tmp_path):
     assert css.startswith("/static/verbind/css/site.") and css != "/static/verbind/css/site.css"
     assert login["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
 
+    assert out["hasher"] == "argon2"
     assert out["logged_in"][0] == 302
     assert out["session_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
     assert out["language_cookie"] == {"secure": True, "samesite": "Lax"}
