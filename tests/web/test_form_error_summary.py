@@ -1,0 +1,76 @@
+"""The forms that make an account say at the top of the page that something needs a look.
+
+These forms are long (the consent text comes first). After "send", a phone shows the top
+of the page again, where nothing would have changed: the error summary there names each
+problem and links to its field, and the page title says so too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from verbind.accounts.domain import invitations
+from verbind.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_TITLE = {"nl": "Kijk na wat u heeft ingevuld", "en": "Please check what you filled in"}
+TITLE_PREFIX = {"nl": "Kijk dit na", "en": "Please check"}
+
+
+def _summary(html: str) -> str:
+    match = re.search(r'<div class="error-summary" role="alert".*?</div>', html, re.S)
+    assert match, "no error summary on the page"
+    return match.group(0)
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def _check_summary(html: str, lang: str, fields: list[str]) -> None:
+    main = html[html.index("<main") :]
+    summary = _summary(main)
+    # Before everything else in the content, so it is what the person sees first.
+    assert main.index('class="error-summary"') < main.index("<h1")
+    assert SUMMARY_TITLE[lang] in summary
+    assert _title(html).startswith(TITLE_PREFIX[lang])
+    for name in fields:
+        # A link to the field, and the field is on the page with that id.
+        assert f'href="#id_{name}"' in summary, name
+        assert f'id="id_{name}"' in html, name
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_register_with_mistakes_shows_a_summary_at_the_top(client, lang):
+    client.cookies["django_language"] = lang
+    response = client.post(
+        reverse("accounts:register"),
+        {"email": "not an address", "password1": "een lange zin 12345", "password2": "anders"},
+    )
+    assert response.status_code == 200
+    _check_summary(response.content.decode(), lang, ["email", "password2", "consent_store"])
+    assert not User.objects.exists()
+
+
+def test_register_without_mistakes_has_no_summary(client):
+    html = client.get(reverse("accounts:register")).content.decode()
+    assert "error-summary" not in html
+    assert not _title(html).startswith(TITLE_PREFIX["nl"])
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_invitation_with_mistakes_shows_a_summary_at_the_top(client, people, lang):
+    invitation = invitations.invite_participant(people.coach, people.org, "nieuw@example.org", "nl")
+    url = reverse("accounts:accept_invitation", args=[invitations.make_token(invitation)])
+    client.cookies["django_language"] = lang
+    assert "error-summary" not in client.get(url).content.decode()
+    response = client.post(
+        url, {"password1": "een lange zin 12345", "password2": "een lange zin 12345"}
+    )
+    assert response.status_code == 200
+    _check_summary(response.content.decode(), lang, ["consent_store", "consent_share"])
+    assert not User.objects.filter(email="nieuw@example.org").exists()
