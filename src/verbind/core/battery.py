@@ -252,23 +252,30 @@ class Battery:
                     AnswerProblem("unknown_question", str(column), answers[column], (), None)
                 )
         for column, (step, item) in self._by_column.items():
-            question = Question(
-                step.instrument, item, _choices(step.instrument, item, step.form, "en")
-            )
             value = answers.get(column)
             if is_missing(value):
                 if not partial:
                     problems.append(
-                        AnswerProblem("missing", column, None, self.allowed(column), question)
+                        AnswerProblem(
+                            "missing", column, None, self.allowed(column), self._question_en(column)
+                        )
                     )
                 continue
             try:
-                self.resolve(column, value)
+                resolve_answer(step.instrument, item, value, step.form)
             except ScoringError:
                 problems.append(
-                    AnswerProblem("invalid", column, value, self.allowed(column), question)
+                    AnswerProblem(
+                        "invalid", column, value, self.allowed(column), self._question_en(column)
+                    )
                 )
         return problems
+
+    def _question_en(self, column: str) -> Question:
+        # Built only for a problem: building it for every column made checking one answer
+        # cost as much as checking the whole test (the self-test checks each cookie answer).
+        step, item = self._by_column[column]
+        return Question(step.instrument, item, _choices(step.instrument, item, step.form, "en"))
 
     def normalise(self, answers: Mapping[str, Any], *, partial: bool = False) -> dict[str, str]:
         """Answers as option keys, in the order of the test. Raises AnswerError."""
