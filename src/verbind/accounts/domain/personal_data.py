@@ -19,6 +19,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.db.models import Prefetch
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
@@ -74,9 +75,26 @@ def export_data(user: User) -> dict[str, Any]:
                 "active": a.active,
                 "since": _dt(a.created_at),
                 "withdrawn_at": _dt(a.withdrawn_at),
+                # Colleagues this coach let follow the person: they saw the results too.
+                "shared_with": [
+                    {
+                        "coach": s.coach.display_name,
+                        "active": s.active,
+                        "since": _dt(s.created_at),
+                        "ended_at": _dt(s.ended_at),
+                    }
+                    for s in a.shares.all()
+                ],
             }
-            for a in CoachAssignment.objects.filter(participant=user).select_related(
-                "coach", "organisation"
+            for a in CoachAssignment.objects.filter(participant=user)
+            .select_related("coach", "organisation")
+            .prefetch_related(
+                Prefetch(
+                    "shares",
+                    queryset=CoachShare.objects.select_related("coach").order_by(
+                        "created_at", "pk"
+                    ),
+                )
             )
         ],
         "measurements": [
