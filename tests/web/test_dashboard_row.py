@@ -34,6 +34,7 @@ def test_the_row_shows_the_latest_test_and_the_trend_since_the_first(people, cli
         person,
         days_ago=1,
         loneliness_score=4,
+        loneliness_level="moderately_lonely",
         isolated=False,
         duration_band="persistent",
         route="meaningful_connections",
@@ -43,12 +44,16 @@ def test_the_row_shows_the_latest_test_and_the_trend_since_the_first(people, cli
     name, signals, loneliness, contacts, how_long, route, trend, last = cells
     assert name == "Rowena Rij"
     assert signals == "–"
-    assert loneliness == "4 / 6"
+    assert loneliness == "moderately lonely (4 / 6)"  # the level's words from djg6.yaml
     assert contacts == "Enough contacts"
     assert how_long == "For some time"
     assert route == "More meaningful contact"
     assert trend == "more lonely"
     assert last  # a date
+    page = client_for("coach").get(
+        reverse("coaching:participant", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert "matig eenzaam (4 / 6)" in page.content.decode()  # the same words on their page
 
 
 def test_one_test_has_no_trend_and_a_signal_row_comes_first(people, client_for):

@@ -42,3 +42,23 @@ def test_coach_participant_page_names_the_isolation_instrument_by_its_short_titl
     assert "(LSNS-6 8 / 30)" in html
     assert "(Steptoe 3 / 5)" in html
     assert "LSNS6" not in html and "STEPTOE" not in html
+
+
+def test_loneliness_level_label_for_a_row_and_a_measurement_in_both_languages():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from verbind.screening.templatetags.measurement_labels import loneliness_level_label
+
+    row = {"loneliness_instrument": "djg6", "loneliness_level": "severely_lonely"}
+    stored = SimpleNamespace(loneliness_instrument="ucla3", loneliness_level="not_lonely")
+    with translation.override("nl"):
+        assert loneliness_level_label(row) == "ernstig eenzaam"
+        assert loneliness_level_label(stored) == "niet eenzaam"
+    with translation.override("en"):
+        assert loneliness_level_label(row) == "severely lonely"
+    # Unknown instrument or level, or nothing stored: no words rather than a wrong level.
+    assert loneliness_level_label({"loneliness_instrument": "gone", "loneliness_level": "x"}) == ""
+    assert loneliness_level_label({"loneliness_instrument": "djg6", "loneliness_level": ""}) == ""
+    assert loneliness_level_label({}) == ""

@@ -212,6 +212,24 @@ class Instrument:
             return self.scales["total"]
         return next(iter(self.scales.values()), None)
 
+    def level_label(self, level: str | None) -> Text | None:
+        """The words for a level id of the main scale (a band's label, or a cut-off's
+        meaning for scales without bands); None for an unknown or empty level, e.g. one
+        stored by a version of the definition that had other levels."""
+        scale = self.primary_scale
+        if scale is None or not level:
+            return None
+        for band in scale.bands:
+            if band.level == level:
+                return band.label
+        cutoff = scale.cutoff
+        if cutoff is not None:
+            if cutoff.level == level:
+                return cutoff.meaning
+            if cutoff.otherwise_level == level:
+                return cutoff.otherwise
+        return None
+
     def options_for(self, item_id: str, form: str | None = None) -> tuple[Option, ...]:
         item = self.item(item_id)
         return self.forms[form if form in item.forms else item.default_form].options

@@ -8,7 +8,7 @@ The ``includes/*_label.html`` templates call these filters, so the words live on
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from verbind.core.instrument import registry
 
@@ -71,6 +71,22 @@ def isolation_label(isolated) -> str:
     if isolated is False:
         return gettext("Enough contacts")
     return gettext(NOT_KNOWN)
+
+
+@register.filter
+def loneliness_level_label(measurement) -> str:
+    """The loneliness level in words ("matig eenzaam"), from the definition of the
+    instrument that measured it; "" when not known. Takes a Measurement or a dict with
+    ``loneliness_instrument`` and ``loneliness_level`` (the dashboard's rows)."""
+    if isinstance(measurement, dict):
+        instrument_id = measurement.get("loneliness_instrument")
+        level = measurement.get("loneliness_level")
+    else:
+        instrument_id = getattr(measurement, "loneliness_instrument", None)
+        level = getattr(measurement, "loneliness_level", None)
+    instrument = registry().get(instrument_id) if isinstance(instrument_id, str) else None
+    text = instrument.level_label(level) if instrument is not None else None
+    return text.get(get_language() or "nl") if text is not None else ""
 
 
 @register.filter
