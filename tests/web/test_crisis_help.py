@@ -55,6 +55,10 @@ def test_participant_home_after_a_safety_answer_shows_help_first(client_for, peo
     main = html[html.index("<main") : html.index("</main>")]
     assert "crisis-box" in main
     assert all_links(crisis_help().urgent) <= links_in(main)
+    # It repeats what the person answered, in the question's own words (context.yaml):
+    # being better off dead, or hurting oneself; not words they never said.
+    assert "beter dood zou zijn" in main and "uzelf pijn" in main
+    assert "einde maken aan uw leven" not in main
 
 
 def test_result_with_safety_yes_links_every_number_and_has_call_buttons(client):
