@@ -30,9 +30,7 @@ def login(user, language: str = "en") -> Client:
 @pytest.fixture
 def course(people):
     measured(people.participant)
-    return enrolment_domain.enrol(
-        people.participant, now=timezone.now() - timedelta(days=8)
-    )
+    return enrolment_domain.enrol(people.participant, now=timezone.now() - timedelta(days=8))
 
 
 # --- the domain rule ---------------------------------------------------------------------
@@ -60,8 +58,9 @@ def test_a_coach_must_say_why_and_the_reason_is_kept(course, people):
 def test_stopping_twice_is_refused_and_the_first_stop_stands(course, people):
     enrolment_domain.end(course, by=people.participant)
     first = Enrolment.objects.get(pk=course.pk).ended_at
-    with translation.override("nl"), pytest.raises(
-        enrolment_domain.EnrolmentError, match=r"De cursus is al gestopt\."
+    with (
+        translation.override("nl"),
+        pytest.raises(enrolment_domain.EnrolmentError, match=r"De cursus is al gestopt\."),
     ):
         enrolment_domain.end(course, by=people.coach, reason="late")
     again = Enrolment.objects.get(pk=course.pk)
@@ -175,3 +174,23 @@ def test_the_data_download_says_who_ended_the_course_and_why(course, people):
     assert exported[0]["ended_by_coach"] is True
     assert exported[0]["reason_for_ending"] == "Moved away."
     json.dumps(exported)  # stays JSON
+
+
+def test_the_reasons_error_and_help_are_read_out_with_the_field(course, people):
+    """A screen reader hears the error and the help when the field gets focus: the
+    textarea points at both with aria-describedby, and each id exists exactly once."""
+    import re
+
+    html = (
+        login(people.coach)
+        .post(reverse("course:coach_end", args=[course.pk]), {"reason": ""})
+        .content.decode()
+    )
+    (textarea,) = re.findall(r"<textarea[^>]*>", html)
+    described = re.search(r'aria-describedby="([^"]+)"', textarea).group(1).split()
+    assert described == ["id_reason_helptext", "id_reason_error"]
+    assert 'aria-invalid="true"' in textarea
+    for target in described:
+        assert html.count(f'id="{target}"') == 1
+    error = html[html.index('id="id_reason_error"') :]
+    assert "Write down why the course stops." in error[: error.index("</div>")]
