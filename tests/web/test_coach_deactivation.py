@@ -89,6 +89,10 @@ def test_the_deactivated_coach_no_longer_gets_signals_or_can_invite(people, clie
     # following it creates no account.
     newcomer = Client()
     url = reverse("accounts:accept_invitation", args=[invitations.make_token(inv)])
+    # Opening the link already says so: no form to fill in for nothing.
+    opened = newcomer.get(url)
+    assert opened.status_code == 410 and opened.context["reason"] == "coach_gone"
+    assert 'name="password1"' not in opened.content.decode()
     response = newcomer.post(
         url,
         {

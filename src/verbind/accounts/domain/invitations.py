@@ -73,7 +73,22 @@ def read_token(token: str) -> Invitation:
         raise InvitationError("used", "this invitation was already used")
     if not invitation.organisation.is_active:
         raise InvitationError("invalid", "this organisation no longer uses verbind")
+    # Said at once, on opening the link: not only after the person filled in the form.
+    if invitation.kind == InvitationKind.PARTICIPANT and not _inviter_still_coaches(invitation):
+        raise InvitationError("coach_gone", "the coach who sent this invitation has left")
     return invitation
+
+
+def _inviter_still_coaches(invitation: Invitation) -> bool:
+    return (
+        invitation.invited_by is not None
+        and Membership.objects.filter(
+            user=invitation.invited_by,
+            organisation=invitation.organisation,
+            role=Role.COACH,
+            is_active=True,
+        ).exists()
+    )
 
 
 def _send(invitation: Invitation, lang: str) -> None:
@@ -129,15 +144,7 @@ def _check_invitation_user(invitation: Invitation, user: User) -> None:
                 "coach_elsewhere", "this person is already a coach in another organisation"
             )
     else:
-        if (
-            invitation.invited_by is None
-            or not Membership.objects.filter(
-                user=invitation.invited_by,
-                organisation=invitation.organisation,
-                role=Role.COACH,
-                is_active=True,
-            ).exists()
-        ):
+        if not _inviter_still_coaches(invitation):
             raise InvitationError("coach_gone", "the coach who sent this invitation has left")
         if invitation.invited_by_id == user.pk:
             raise InvitationError("self", "a coach cannot coach themselves")
