@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from verbind.accounts.models import Membership, Organisation, Role, User
+from verbind.core.privacy import MIN_GROUP_SIZE, large_enough
 
 
 @transaction.atomic
@@ -40,8 +41,18 @@ class OrganisationCounts:
     active_coaches: int
     inactive_coaches: int
     participants_with_coach: int
-    measurements: int
-    open_alerts: int
+    # Figures about the participants' tests and signals: None (not even counted) while
+    # fewer than MIN_GROUP_SIZE participants have a coach here (verbind.core.privacy).
+    measurements: int | None
+    open_alerts: int | None
+
+    @property
+    def participant_figures_hidden(self) -> bool:
+        return self.measurements is None
+
+    @property
+    def min_group_size(self) -> int:
+        return MIN_GROUP_SIZE
 
 
 def counts(org: Organisation) -> OrganisationCounts:
@@ -53,12 +64,20 @@ def counts(org: Organisation) -> OrganisationCounts:
     participant_ids = CoachAssignment.objects.filter(organisation=org, active=True).values(
         "participant_id"
     )
+    people = participant_ids.distinct().count()
+    shown = large_enough(people)
     return OrganisationCounts(
         active_coaches=coach_rows.filter(is_active=True).count(),
         inactive_coaches=coach_rows.filter(is_active=False).count(),
-        participants_with_coach=participant_ids.distinct().count(),
-        measurements=Measurement.objects.filter(participant_id__in=participant_ids).count(),
-        open_alerts=Alert.objects.filter(
-            participant_id__in=participant_ids, resolved_at=None
-        ).count(),
+        participants_with_coach=people,
+        measurements=(
+            Measurement.objects.filter(participant_id__in=participant_ids).count()
+            if shown
+            else None
+        ),
+        open_alerts=(
+            Alert.objects.filter(participant_id__in=participant_ids, resolved_at=None).count()
+            if shown
+            else None
+        ),
     )
