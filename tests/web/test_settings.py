@@ -129,6 +129,18 @@ def test_development_sqlite_uses_wal(tmp_path):
     assert (tmp_path / "verbind.sqlite3").exists()
 
 
+def test_sqlite_connections_are_kept_between_requests_unless_told_otherwise(tmp_path):
+    """Opening the SQLite file on every request cost ~1 ms per logged-in request under
+    gunicorn (docs/benchmarks.md): connections are reused like PostgreSQL's."""
+    code = LOAD + "\nprint(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    kept = run_python(code, {**PRODUCTION}, tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.strip().splitlines()[-1] == "60"
+    per_request = run_python(code, {**PRODUCTION, "DB_CONN_MAX_AGE": "0"}, tmp_path)
+    assert per_request.returncode == 0, per_request.stderr
+    assert per_request.stdout.strip().splitlines()[-1] == "0"
+
+
 def test_postgres_url_selects_psycopg(tmp_path):
     code = LOAD + "\nprint(settings.DATABASES['default']['ENGINE'])"
     env = {**PRODUCTION, "DATABASE_URL": "postgres://u:p@db.internal:5432/verbind"}

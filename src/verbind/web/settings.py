@@ -180,7 +180,9 @@ if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postg
         "SQLite (sqlite:///...)."
     )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
+    # Connections are kept (DB_CONN_MAX_AGE) like PostgreSQL's: opening a SQLite file
+    # and setting it up on every request cost about 1 ms of CPU per logged-in request
+    # under gunicorn (docs/benchmarks.md), more than the session and user queries.
     # WAL lets readers work while one writer writes; set on every new connection.
     # IMMEDIATE transactions avoid "database is locked" when two writers meet.
     _db.setdefault("OPTIONS", {})
