@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
-from verbind.course.domain.enrolment import active_enrolment, eligibility, eligibility_from
+from verbind.course.domain.enrolment import active_enrolment, eligibility_from
 from verbind.course.domain.facts import Situation, situation
 from verbind.course.models import Enrolment
+from verbind.screening.models import Measurement
 
 ENROLLED = "enrolled"
 OFFERED = "offered"
@@ -25,7 +26,15 @@ def course_status(user) -> str | None:
         return None
     if Enrolment.objects.filter(participant=user, ended_at=None).exists():
         return ENROLLED
-    return OFFERED if eligibility(user).may_self_enrol else None
+    # Only what the route needs: this runs on every page a participant opens, and the
+    # answers and results of the latest test are large JSON that the menu never reads.
+    latest = (
+        Measurement.objects.filter(participant=user)
+        .order_by("-created_at", "-pk")
+        .only("route", "profile")
+        .first()
+    )
+    return OFFERED if eligibility_from(latest).may_self_enrol else None
 
 
 @dataclass(frozen=True)
