@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from verbind.screening.charts import NARROW, WIDE, Chart, Reading, chart_geometry, reading_of
@@ -81,12 +82,14 @@ def x_labels(chart: Chart, *, with_time: bool = True) -> list[XLabel]:
     on the narrow drawing, where a longer label would run into the next one; the table
     gives every time)."""
     days = [date_filter(r.when, "Y-m-d") for r in chart.readings]
+    # Dutch writes month abbreviations in lower case ("3 okt"); Django's "M" capitalises.
+    month = "b" if (get_language() or "nl").startswith("nl") else "M"
     out = []
     for tick in chart.x_ticks:
         same_day = (
             with_time and days.count(days[tick.index]) > 1 and isinstance(tick.when, dt.datetime)
         )
-        out.append(XLabel(tick.x, date_filter(tick.when, "j M H:i" if same_day else "j M")))
+        out.append(XLabel(tick.x, date_filter(tick.when, f"j {month} H:i" if same_day else f"j {month}")))
     return out
 
 
