@@ -295,7 +295,10 @@ def test_dates_under_the_chart_follow_each_languages_spelling():
     """Dutch writes month abbreviations in lower case ("3 okt"), English capitalises them."""
     from verbind.screening.templatetags.history_chart import x_labels
 
-    when = [dt.datetime(2026, 10, 3, 10, tzinfo=dt.UTC), dt.datetime(2026, 11, 5, 10, tzinfo=dt.UTC)]
+    when = [
+        dt.datetime(2026, 10, 3, 10, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 5, 10, tzinfo=dt.UTC),
+    ]
     chart = chart_geometry([Reading(when=w, loneliness=0.5, isolation=0.5) for w in when])
     with translation.override("nl"):
         assert [label.text for label in x_labels(chart)] == ["3 okt", "5 nov"]

@@ -6,21 +6,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('course', '0001_initial'),
+        ("course", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enrolment',
-            name='end_reason',
+            model_name="enrolment",
+            name="end_reason",
             field=models.TextField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrolments_ended', to=settings.AUTH_USER_MODEL),
+            model_name="enrolment",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="enrolments_ended",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

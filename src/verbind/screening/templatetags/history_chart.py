@@ -89,7 +89,9 @@ def x_labels(chart: Chart, *, with_time: bool = True) -> list[XLabel]:
         same_day = (
             with_time and days.count(days[tick.index]) > 1 and isinstance(tick.when, dt.datetime)
         )
-        out.append(XLabel(tick.x, date_filter(tick.when, f"j {month} H:i" if same_day else f"j {month}")))
+        out.append(
+            XLabel(tick.x, date_filter(tick.when, f"j {month} H:i" if same_day else f"j {month}"))
+        )
     return out
 
 
