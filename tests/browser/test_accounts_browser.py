@@ -174,9 +174,7 @@ def test_data_download_and_account_deletion(visit):
     assert len(data["measurements"]) == 2
 
     with page.expect_download() as info:
-        page.get_by_role(
-            "link", name=t("My tests as a table (CSV file)")
-        ).click()
+        page.get_by_role("link", name=t("My tests as a table (CSV file)")).click()
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
     assert len(rows) == 2 and rows[0]["djg6_1"] == answers["djg6_1"]
 
