@@ -63,3 +63,37 @@ def test_chart_labels_are_at_least_12_px_on_a_phone_and_a_desktop(visit, partici
             path=str(ARTIFACTS / f"history-chart-{name}.png")
         )
     v.check("home with a history chart")
+
+
+# Per table of the participant: does it fit its box without sideways scrolling, and which
+# column names does a stacked row show (the generated text before each value)?
+TABLES = """() => [...document.querySelectorAll("main table")].map(t => {
+  const wrap = t.closest(".table-wrap");
+  const row = t.querySelector("tbody tr");
+  const names = row ? [...row.querySelectorAll("[data-label]")].map(
+    c => getComputedStyle(c, "::before").content) : [];
+  return {fits: !wrap || wrap.scrollWidth <= wrap.clientWidth + 1,
+          stacked: row ? getComputedStyle(row).display === "block" : false, names};
+})"""
+
+
+def test_a_participants_tables_show_every_column_on_a_phone(visit, participant_with_history):
+    """At 375 px every row of "All my tests" and of the chart's table is a block with each
+    value under its column name: nothing hidden off to the side. On a desktop they stay
+    ordinary tables. Visit.check runs axe at both widths."""
+    v = visit("participant")
+    v.log_in(participant_with_history.email, PASSWORD)
+    v.goto("/account/")
+    page = v.page
+    page.locator("details.chart-table summary").click()  # open the chart as a table
+    page.set_viewport_size(PHONE)
+    tables = page.evaluate(TABLES)
+    assert len(tables) == 2, tables
+    for table in tables:
+        assert table["stacked"] and table["fits"], table
+    home_table = tables[1] if "Volgende stap" in " ".join(tables[1]["names"]) else tables[0]
+    assert any("Volgende stap" in n for n in home_table["names"]), tables
+    assert any("Contacten" in n for n in home_table["names"]), tables
+    page.set_viewport_size(DESKTOP)
+    assert not any(t["stacked"] for t in page.evaluate(TABLES))
+    v.check("home with stacked tables")
