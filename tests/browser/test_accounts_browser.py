@@ -192,3 +192,35 @@ def test_data_download_and_account_deletion(visit):
     # Logging in again does not work: the account is gone.
     person.log_in("ans@example.org", PASSWORD)
     assert "/account/login/" in page.url
+
+
+def test_a_participant_is_asked_whether_a_colleague_may_help(visit):
+    """Someone who agreed before colleagues were named is asked once on "My coach" (the
+    exact text shown), agrees with the keyboard, and the question is gone. axe at both
+    widths on both states."""
+    from web_base import make_participant
+
+    from verbind.accounts.models import ConsentRecord
+
+    org = Organisation.objects.create(name="Buurtkamer", slug="buurtkamer")
+    coach = make_coach(org, "coach.carla@example.org", "Carla")
+    person = make_participant(org, coach, "pieter@example.org", "Pieter")
+    ConsentRecord.objects.filter(user=person, purpose=ConsentPurpose.SHARE_WITH_COACH).update(
+        version="1"
+    )
+    p = visit("participant")
+    p.log_in(person.email, PASSWORD)
+    p.goto("/account/coach/")
+    p.check("my coach: may a colleague help")
+    button = p.page.get_by_role("button", name=t("Yes, I agree"))
+    button.focus()
+    with p.page.expect_navigation():  # the POST comes back to the same address
+        p.page.keyboard.press("Enter")
+    p.check("my coach: agreed")
+    main = p.page.get_by_role("main").inner_text()
+    assert t("May a colleague of your coach help too?") not in main
+    agreed = ConsentRecord.objects.filter(
+        user=person, purpose=ConsentPurpose.SHARE_WITH_COACH, version="2", withdrawn_at=None
+    )
+    assert agreed.count() == 1
+    assert not p.console_errors

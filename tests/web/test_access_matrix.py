@@ -193,6 +193,13 @@ RULES: dict[str, Rule] = {
         outcomes("not_found", anonymous="login", participant="ok"),
         kwargs=lambda p: {"pk": p.assignment.pk},
     ),
+    # Only someone with a coach can agree that a colleague of the coach may help too.
+    "accounts:agree_colleagues": Rule(
+        outcomes(
+            "not_found", anonymous="login", participant="redirect", other_participant="redirect"
+        ),
+        "post",
+    ),
     "accounts:my_data": Rule(OWN_PAGE),
     "accounts:export_json": Rule(OWN_PAGE),
     "accounts:export_csv": Rule(OWN_PAGE),

@@ -72,6 +72,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("coach/", views.my_coach, name="my_coach"),
     path("coach/<int:pk>/withdraw/", views.withdraw_coach, name="withdraw_coach"),
+    path("coach/colleagues/", views.agree_colleagues, name="agree_colleagues"),
     path("data/", views.my_data, name="my_data"),
     path("data/verbind-data.json", views.export_json, name="export_json"),
     path("data/verbind-measurements.csv", views.export_csv, name="export_csv"),

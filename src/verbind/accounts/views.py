@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts import forms, permissions
 from verbind.accounts.domain import consent as consent_domain
@@ -208,7 +208,33 @@ def my_coach(request):
     active = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
         "coach", "organisation"
     )
-    return render(request, "accounts/my_coach.html", {"assignments": list(active)})
+    assignments_list = list(active)
+    ask = bool(assignments_list) and not consent_domain.covers_colleagues(request.user)
+    return render(
+        request,
+        "accounts/my_coach.html",
+        {
+            "assignments": assignments_list,
+            "ask_about_colleagues": ask,
+            "colleagues_consent_text": (
+                consent_domain.consent_text(ConsentPurpose.SHARE_WITH_COACH) if ask else ""
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agree_colleagues(request):
+    """The participant agrees that a colleague of their coach may see their results too."""
+    if not CoachAssignment.objects.filter(participant=request.user, active=True).exists():
+        raise Http404("no coach")
+    lang = translation.get_language() or "nl"
+    if consent_domain.agree_to_colleagues(request.user, lang) is not None:
+        messages.success(
+            request, _("Thank you. A colleague of your coach may now help too, if needed.")
+        )
+    return redirect("accounts:my_coach")
 
 
 @login_required

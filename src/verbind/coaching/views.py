@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from verbind.accounts import forms as account_forms
 from verbind.accounts import permissions
 from verbind.accounts.domain import invitations
+from verbind.accounts.domain.consent import covers_colleagues
 from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
@@ -90,6 +91,7 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "course_eligibility": None if enrolment else eligibility_from(latest),
         "own_assignment": own_assignment,
         "shares": shares,
+        "may_share": covers_colleagues(participant),
         "note_form": note_form or forms.NoteForm(),
         "share_form": share_form
         or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
@@ -129,12 +131,17 @@ def share(request, pk: int):
     form = forms.ShareForm(request.POST, colleagues=permissions.colleagues_of(request.user, org))
     if form.is_valid():
         colleague = form.cleaned_data["colleague"]
-        assignments.share_with_colleague(assignment, colleague)
-        messages.success(
-            request,
-            _("%(coach)s can now see this participant too.") % {"coach": colleague.display_name},
-        )
-        return redirect("coaching:participant", pk=person.pk)
+        try:
+            assignments.share_with_colleague(assignment, colleague)
+        except assignments.SharingError as exc:
+            form.add_error("colleague", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(coach)s can now see this participant too.")
+                % {"coach": colleague.display_name},
+            )
+            return redirect("coaching:participant", pk=person.pk)
     return render(
         request,
         "coaching/participant.html",

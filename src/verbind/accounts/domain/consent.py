@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 
 from verbind.accounts.models import ConsentPurpose, ConsentRecord, User
 
-CONSENT_VERSION = "1"
+CONSENT_VERSION = "2"
+# Version 2 of the consent to share names the coach's colleagues: with an older consent a
+# coach may not share the person with a colleague until the person agrees to that too.
+COLLEAGUES_FROM_VERSION = 2
 
 
 def consent_text(purpose: str, lang: str | None = None) -> str:
@@ -29,7 +32,9 @@ def consent_text(purpose: str, lang: str | None = None) -> str:
         if purpose == ConsentPurpose.SHARE_WITH_COACH:
             return _(
                 "I agree that my coach sees my answers and results, so that my coach can help "
-                "me better. I can stop this at any time on the page 'My coach'."
+                "me better. My coach may ask a colleague of the same organisation to help; "
+                "that colleague then sees them too. On the page 'My coach' I see who, and I "
+                "can stop this at any time."
             )
     raise ValueError(f"unknown consent purpose {purpose!r}")
 
@@ -55,3 +60,20 @@ def withdraw_consent(user: User, purpose: str) -> int:
 
 def has_consent(user: User, purpose: str) -> bool:
     return ConsentRecord.objects.filter(user=user, purpose=purpose, withdrawn_at=None).exists()
+
+
+def covers_colleagues(user: User) -> bool:
+    """Has the person agreed that a colleague of their coach may see their results too?"""
+    versions = ConsentRecord.objects.filter(
+        user=user, purpose=ConsentPurpose.SHARE_WITH_COACH, withdrawn_at=None
+    ).values_list("version", flat=True)
+    return any(v.isdigit() and int(v) >= COLLEAGUES_FROM_VERSION for v in versions)
+
+
+@transaction.atomic
+def agree_to_colleagues(user: User, lang: str) -> ConsentRecord | None:
+    """The person agrees to the current consent to share, which names colleagues. Only
+    for someone who already lets a coach see their results; None when nothing changed."""
+    if not has_consent(user, ConsentPurpose.SHARE_WITH_COACH) or covers_colleagues(user):
+        return None
+    return record_consent(user, ConsentPurpose.SHARE_WITH_COACH, lang)

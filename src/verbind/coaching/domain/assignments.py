@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from verbind.accounts.domain.consent import withdraw_consent
+from verbind.accounts.domain.consent import covers_colleagues, withdraw_consent
 from verbind.accounts.models import ConsentPurpose, Organisation, User
 from verbind.coaching.models import CoachAssignment, CoachShare
 
@@ -51,6 +52,13 @@ def share_with_colleague(assignment: CoachAssignment, colleague: User) -> CoachS
     """
     if colleague.pk == assignment.coach_id:
         raise SharingError("a coach cannot share a participant with themselves")
+    if not covers_colleagues(assignment.participant):
+        raise SharingError(
+            _(
+                "This participant agreed that you see their results, but not yet that a "
+                "colleague may. Ask them first: they can agree on their page 'My coach'."
+            )
+        )
     share, _created = CoachShare.objects.get_or_create(
         assignment=assignment, coach=colleague, active=True
     )
