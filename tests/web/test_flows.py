@@ -252,7 +252,8 @@ def test_export_json_has_everything_and_only_mine(people, client_for):
     assert data["coaches"][0]["coach"] == people.coach.display_name
     text = response.content.decode()
     assert people.other_participant.email not in text
-    assert people.note.text not in text
+    # A coach's note about me is my personal data (right of access): it is in my download.
+    assert [n["text"] for n in data["notes_by_coaches"]] == [people.note.text]
 
 
 def test_export_csv(people, client_for):

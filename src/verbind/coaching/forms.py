@@ -10,10 +10,13 @@ from verbind.coaching.domain.notes import MAX_NOTE_LENGTH
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("New private note"),
+        label=_("New note"),
         max_length=MAX_NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Only you can see your notes. The participant and other coaches cannot."),
+        help_text=_(
+            "Other coaches cannot see your notes. The participant can read them in the "
+            "download of their data: that is their right."
+        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""Coaching: which coach follows which participant, sharing, private notes and alerts.
+"""Coaching: which coach follows which participant, sharing, coach notes and alerts.
 
 Visibility is decided in ``verbind.accounts.permissions`` only: a coach sees a participant
 while an active CoachAssignment links them, or while an active share of such an
@@ -71,7 +71,8 @@ class CoachShare(models.Model):
 
 
 class CoachNote(models.Model):
-    """A coach's private note about a participant: only its author ever sees it."""
+    """A coach's note about a participant. Among coaches only its author sees it; the
+    participant can read it in their data download (their right of access)."""
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_notes_written"

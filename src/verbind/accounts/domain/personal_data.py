@@ -1,7 +1,8 @@
 """A person's own data: everything we hold about them, as JSON and CSV, and deleting it all.
 
-Coaches' private notes are a coach's working notes and are not part of the export (they
-are deleted with the account).
+Notes coaches wrote about the person are in the export too: they are the person's
+personal data, and the right of access (GDPR art. 15) covers them. Among coaches they stay
+private to their author.
 
 The course (every enrolment, also ended ones): pauses, weeks a coach opened, exercise
 answers with the feedback received, check-ins with answers and results. A photo is in the
@@ -118,6 +119,12 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for a in Alert.objects.filter(participant=user)
             .select_related("measurement", "check_in")
+            .order_by("created_at", "pk")
+        ],
+        "notes_by_coaches": [
+            {"coach": n.author.display_name, "written_at": _dt(n.created_at), "text": n.text}
+            for n in CoachNote.objects.filter(participant=user)
+            .select_related("author")
             .order_by("created_at", "pk")
         ],
         "course": export_course(user),

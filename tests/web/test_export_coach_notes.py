@@ -1,0 +1,46 @@
+"""Notes coaches wrote about a participant are the participant's personal data: the JSON
+download holds them (right of access), every coach's notes about this person and nobody
+else's; among coaches they stay private to their author."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from verbind.accounts.domain.personal_data import export_data
+from verbind.coaching.models import CoachNote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_download_holds_every_note_about_me_and_no_one_elses(people, client_for):
+    CoachNote.objects.create(author=people.other_coach, participant=people.participant, text="B")
+    CoachNote.objects.create(
+        author=people.other_coach, participant=people.other_participant, text="not about me"
+    )
+    exported = export_data(people.participant)
+    notes = exported["notes_by_coaches"]
+    expected = set(
+        CoachNote.objects.filter(participant=people.participant).values_list("text", flat=True)
+    )
+    assert {n["text"] for n in notes} == expected and "B" in expected
+    assert people.note.text in expected  # the fixture's note by the participant's own coach
+    assert "not about me" not in json.dumps(exported)
+    assert {n["coach"] for n in notes} == {
+        people.coach.display_name,
+        people.other_coach.display_name,
+    }
+    assert all(n["written_at"] for n in notes)
+    # Through the real download too.
+    download = client_for("participant").get(reverse("accounts:export_json"))
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert people.note.text in body.decode()
+
+
+def test_a_coach_is_told_the_participant_can_read_the_notes(people, client_for):
+    page = client_for("coach").get(
+        reverse("coaching:participant", args=[people.participant.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "The participant can read them in the download of their data" in (page.content.decode())
