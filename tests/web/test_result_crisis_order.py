@@ -9,6 +9,7 @@ else on the page.
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from test_measurements import answers_for
 from test_selftest import core_explanation, take_test, text_of
@@ -36,3 +37,26 @@ def test_call_buttons_come_before_the_line_that_leads_into_the_result(client, la
     assert after in between
     assert after not in before_buttons
     assert buttons < heading
+
+
+@pytest.mark.parametrize("safety", ["yes", "no"])
+def test_saving_a_result_puts_crisis_help_before_the_saved_message(people, safety):
+    """A logged-in person who answered yes to the safety question saves the result: the
+    crisis help is the first thing on the page, "your result is saved" comes after it.
+    Without a safety answer the message stays at the top, as on every page."""
+    client = Client()  # takes the test first, logs in after (the save button's case)
+    client.cookies["django_language"] = "en"
+    take_test(client, answers_for(lonely=True, isolated=True, safety=safety))
+    client.force_login(people.participant)
+    response = client.post(reverse("screening:save"), follow=True)
+    assert response.redirect_chain[-1][0].startswith("/test/result/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    main = html[html.index("<main") :]
+    saved = main.index("Your result is saved.")
+    if safety == "yes":
+        assert main.index('class="crisis-box') < saved < main.index("<h1")
+    else:
+        assert 'class="crisis-box' not in main[: main.index("<h1")]
+        assert saved < main.index("<h1")
+    assert main.count("Your result is saved.") == 1
