@@ -33,6 +33,35 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def default_errors_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}.errors.csv")
+
+
+def check_output_paths(input_path: Path, output: Path, errors: Path, *, errors_given: bool) -> None:
+    """Refuse, before anything is read or written, a file we would write that is the
+    input (or the other output), is a folder, or lies in a folder that does not exist:
+    a researcher's survey file must never be overwritten."""
+    source = input_path.resolve()
+    errors_option = "--errors" if errors_given else "the errors file (default name)"
+    targets = [("--output", output), (errors_option, errors)]
+    for option, path in targets:
+        if path.resolve() == source or (
+            path.exists() and input_path.exists() and path.samefile(input_path)
+        ):
+            hint = "" if errors_given or option == "--output" else "; choose one with --errors"
+            raise bulk.BulkInputError(
+                f"{option} {path}: is the input file; it would be overwritten{hint}"
+            )
+        if path.is_dir():
+            raise bulk.BulkInputError(f"{option} {path}: is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise bulk.BulkInputError(f"{option} {path}: folder {path.parent} does not exist")
+    if output.resolve() == errors.resolve():
+        raise bulk.BulkInputError(
+            f"--errors {errors}: is also the output file; give two different files"
+        )
+
+
 def run_score(
     input_path: Path,
     output: Path,
@@ -53,8 +82,8 @@ def run_score(
     bulk.output_kind(output)
     if errors_path is not None and errors_path.suffix.lower() not in (".csv", ".parquet"):
         raise bulk.BulkInputError(f"--errors {errors_path.name}: use a .csv or .parquet file")
-    if output.resolve() == input_path.resolve():
-        raise bulk.BulkInputError("the output file must differ from the input file")
+    errors_target = errors_path or default_errors_path(output)
+    check_output_paths(input_path, output, errors_target, errors_given=errors_path is not None)
     mapping = bulk.load_mapping(mapping_path) if mapping_path else bulk.ColumnMapping()
     mapping = mapping.with_overrides(
         bulk.parse_forms(forms or []), bulk.parse_settings(settings or [])
@@ -79,7 +108,7 @@ def run_score(
     tick("writing results", 0, 1)
     written_errors = None
     if result.errors.height or errors_path is not None:
-        written_errors = errors_path or output.with_name(f"{output.stem}.errors.csv")
+        written_errors = errors_target
         if written_errors.suffix.lower() == ".parquet":
             result.errors.write_parquet(written_errors)
         else:
