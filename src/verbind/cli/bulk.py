@@ -94,6 +94,8 @@ def run_score(
     tick("reading file", 0, 1)
     survey = bulk.read_survey(input_path)
     timings["read"] = time.perf_counter() - start
+    for note in survey.notes:
+        err_console.print(f"[cyan]Note:[/] {note}", highlight=False)
     if group is not None and group not in survey.frame.columns:
         raise bulk.BulkInputError(
             f"--group {group!r}: no such column; columns: {', '.join(survey.frame.columns[:20])}"

@@ -39,8 +39,10 @@ Pure Python + polars: no Django imports.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
+import io
 import itertools
 import operator
 import time
@@ -316,6 +318,8 @@ class Survey:
     frame: pl.DataFrame
     value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
     path: Path | None = None
+    # How the file was read, where a researcher should know (encoding, decimal comma).
+    notes: tuple[str, ...] = ()
 
 
 def input_kind(path: Path | str) -> str:
@@ -348,21 +352,30 @@ def read_survey(path: Path | str) -> Survey:
         raise BulkInputError(f"{path}: not a file")
     try:
         if kind == "csv":
-            return Survey(_read_csv(path), path=path)
-        if kind == "parquet":
-            return Survey(pl.read_parquet(path), path=path)
-        import pyreadstat
+            frame, notes = _read_csv(path)
+            survey = Survey(frame, path=path, notes=tuple(notes))
+        elif kind == "parquet":
+            survey = Survey(pl.read_parquet(path), path=path)
+        else:
+            import pyreadstat
 
-        frame, meta = pyreadstat.read_sav(str(path), output_format="polars")
-        labels = {
-            col: {k: str(v) for k, v in table.items()}
-            for col, table in (meta.variable_value_labels or {}).items()
-        }
-        return Survey(frame, value_labels=labels, path=path)
+            frame, meta = pyreadstat.read_sav(str(path), output_format="polars")
+            labels = {
+                col: {k: str(v) for k, v in table.items()}
+                for col, table in (meta.variable_value_labels or {}).items()
+            }
+            survey = Survey(frame, value_labels=labels, path=path)
     except BulkInputError:
         raise
     except Exception as exc:
         raise BulkInputError(f"{path.name}: cannot read this {kind} file: {_short(exc)}") from exc
+    if survey.frame.height == 0:
+        raise BulkInputError(
+            f"{path.name}: no rows of answers, only the column names "
+            f"({', '.join(survey.frame.columns[:8]) or 'none'}"
+            f"{' ...' if survey.frame.width > 8 else ''})"
+        )
+    return survey
 
 
 def _short(exc: BaseException) -> str:
@@ -370,29 +383,124 @@ def _short(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+# Cells that mean "no value" in files written by R, Stata/SAS, SPSS and Excel. Read as
+# empty in every column of a CSV file (as R and pandas do); only CSV, which has no other
+# way to say "missing". Numeric codes such as 9 or -1 are not guessed: a mapping file
+# declares them (codings: {djg11: {9: null}}).
+CSV_MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "#NULL!", ".")
+# Excel on Windows in Western Europe writes "CSV" in this code page.
+_LEGACY_ENCODING = "cp1252"
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
+    """A CSV file as a frame, plus notes on how it was read.
+
+    Separator: the most frequent of , ; and tab on the header line. A ``;`` file is a
+    Dutch (or other European) spreadsheet export, where the comma is the decimal sign:
+    ``2,0`` is read as 2.0. Encoding: UTF-8 (with or without BOM); a file that is not
+    valid UTF-8 is read as Windows-1252 (a note says so), so ``één`` stays ``één``.
+    """
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
     if not head.strip():
         raise BulkInputError(f"{path.name}: the file is empty")
-    # Dutch spreadsheet exports use ";" (the comma is the decimal sign); tabs for .tsv.
-    first_line = head.splitlines()[0] if head.splitlines() else head
-    counts = {sep: first_line.count(sep.encode()) for sep in (",", ";", "\t")}
-    separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
-    encoding = "utf8"
+    notes: list[str] = []
+    source: Path | io.BytesIO = path
     try:
         head.decode("utf-8")
+        utf8 = True
     except UnicodeDecodeError as exc:
         # Only a cut-off multi-byte character at the end of the sample is still utf-8.
-        if exc.start < len(head) - 4:
-            encoding = "utf8-lossy"
-    options: dict[str, Any] = {"separator": separator, "encoding": encoding}
+        utf8 = exc.start >= len(head) - 4
+    if not utf8:
+        source, note = _transcoded(path)
+        notes.append(note)
+        head = source.getvalue()[: 64 * 1024]
+    lines = head.splitlines()
+    first_line = (lines[0] if lines else head).removeprefix(b"\xef\xbb\xbf")
+    counts = {sep: first_line.count(sep.encode()) for sep in (",", ";", "\t")}
+    separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+    header = next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=separator), [])
+    options: dict[str, Any] = {"separator": separator, "decimal_comma": separator == ";"}
     try:
-        return pl.read_csv(path, **options)
-    except pl.exceptions.ComputeError:
+        frame = _read_csv_frame(source, options)
+    except pl.exceptions.ComputeError as exc:
+        if source is not path or "utf-8" not in str(exc).lower():
+            raise
+        # Valid UTF-8 at the top, not further down: the whole file is Windows-1252.
+        source, note = _transcoded(path)
+        notes.append(note)
+        frame = _read_csv_frame(source, options)
+    if _has_missing_markers(frame):
+        # Read again with the markers as empty (reading with them always costs about
+        # 70% more time, so only files that use them pay for it).
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        frame = _read_csv_frame(source, {**options, "null_values": list(CSV_MISSING_MARKERS)})
+        notes.append(
+            f"{path.name}: cells holding only {', '.join(CSV_MISSING_MARKERS)} "
+            "are read as empty (not answered)"
+        )
+    if separator == ";":
+        notes.append(f"{path.name}: read as a ';'-separated file with the decimal comma (2,0 = 2)")
+    return frame, notes + _duplicate_notes(path, header)
+
+
+def _read_csv_frame(source: Path | io.BytesIO, options: Mapping[str, Any]) -> pl.DataFrame:
+    try:
+        return pl.read_csv(source, **options)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            raise
         # A column that looked numeric has text further down: read everything as text
         # and let scoring report the values it cannot interpret.
-        return pl.read_csv(path, infer_schema=False, **options)
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        return pl.read_csv(source, infer_schema=False, **options)
+
+
+def _has_missing_markers(frame: pl.DataFrame) -> bool:
+    # Only text columns can hold them: a marker makes polars read a column as text.
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text:
+        return False
+    markers = pl.lit(pl.Series(CSV_MISSING_MARKERS)).implode()
+    return bool(frame.select(pl.any_horizontal(pl.col(text).is_in(markers).any())).item())
+
+
+def _transcoded(path: Path) -> tuple[io.BytesIO, str]:
+    raw = path.read_bytes()
+    try:
+        text, name = raw.decode(_LEGACY_ENCODING), "Windows-1252"
+    except UnicodeDecodeError:
+        # Bytes cp1252 leaves undefined (0x81 ...): Latin-1 reads every byte.
+        text, name = raw.decode("latin-1"), "Latin-1"
+    note = f"{path.name}: not UTF-8; read as {name} (the encoding of Excel on Windows)"
+    return io.BytesIO(text.encode("utf-8")), note
+
+
+def _duplicate_notes(path: Path, header: Sequence[str]) -> list[str]:
+    """A column name that appears twice: refused for an instrument's column (which answer
+    would count?), a note for others (polars keeps both, the second as ``<name>_duplicated_0``)."""
+    seen: dict[str, list[int]] = {}
+    for n, name in enumerate(header, start=1):
+        seen.setdefault(name.strip().removeprefix("\ufeff"), []).append(n)
+    standard = {c.lower() for c in _standard_columns()}
+    notes = []
+    for name, positions in seen.items():
+        if len(positions) < 2:
+            continue
+        where = ", ".join(map(str, positions))
+        if name.strip().lower() in standard:
+            raise BulkInputError(
+                f"{path.name}: column {name!r} appears {len(positions)} times (columns "
+                f"{where}); keep one column per question"
+            )
+        notes.append(
+            f"{path.name}: column {name!r} appears {len(positions)} times (columns {where}); "
+            f"the later ones are kept as {name}_duplicated_0 ..."
+        )
+    return notes
 
 
 def write_frame(frame: pl.DataFrame, path: Path | str) -> None:

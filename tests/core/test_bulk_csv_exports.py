@@ -1,0 +1,172 @@
+"""CSV files as spreadsheets and statistics packages really write them: Dutch Excel
+(';' and the decimal comma, UTF-8 with BOM or Windows-1252), R/SPSS/Stata missing markers,
+codes stored as floats, a header without rows, duplicated column names.
+
+Each file is written byte for byte in tmp_path, read with ``read_survey`` and scored with
+``score_frame``; every scored row is compared with ``scoring.score`` on the answers the
+researcher meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from verbind.core import bulk
+from verbind.core.instrument import registry
+from verbind.core.scoring import score
+
+LSNS = registry()["lsns6"]
+DJG = registry()["djg11"]
+DJG_COLS = [DJG.column(i.id) for i in DJG.items]
+LSNS_COLS = [LSNS.column(i.id) for i in LSNS.items]
+
+
+def _write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _lines(header, rows, sep):
+    return "\r\n".join(sep.join(r) for r in [header, *rows]) + "\r\n"
+
+
+def _expected(inst, header, row):
+    answers = {c: (v or None) for c, v in zip(header, row, strict=True) if c.startswith(inst.id)}
+    return score(inst, answers, strict=False).total.value
+
+
+LSNS_ROWS = [
+    ["1", "één", "geen", "twee", "drie of vier", "vijf tot acht", "negen of meer", "café één"],
+    ["2", "Één", "één", "één", "GEEN", "twee", "twee", "Zoë"],
+]
+HEADER = ["respnr", *LSNS_COLS, "opmerking"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "note"),
+    [("utf-8", None), ("utf-8-sig", None), ("cp1252", "read as Windows-1252"),
+     ("latin-1", "read as")],
+)  # fmt: skip
+def test_dutch_excel_labels_with_accents_in_any_encoding(tmp_path, encoding, note):
+    path = _write(tmp_path / "export.csv", _lines(HEADER, LSNS_ROWS, ";"), encoding)
+    survey = bulk.read_survey(path)
+    assert survey.frame.columns == HEADER  # the BOM is not part of the first name
+    result = bulk.score_frame(survey.frame)
+    assert result.errors.height == 0, result.errors
+    totals = result.frame.get_column("lsns6_total").to_list()
+    assert totals == [_expected(LSNS, HEADER, r) for r in LSNS_ROWS] == [15, 7]
+    # Other text columns come through unchanged, accents and all.
+    assert result.frame.get_column("opmerking").to_list() == ["café één", "Zoë"]
+    if note:
+        assert any(note in n for n in survey.notes), survey.notes
+    else:
+        assert not any("UTF-8" in n for n in survey.notes)
+
+
+def test_windows_1252_below_a_utf8_looking_top_is_read_whole(tmp_path):
+    rows = [["1", "2", "3", "3", "1", "0", "0", "gewoon"]] * 5000 + [
+        ["2", "één", "1", "1", "1", "1", "1", "café"]
+    ]
+    path = _write(tmp_path / "late.csv", _lines(HEADER, rows, ","), "cp1252")
+    survey = bulk.read_survey(path)
+    result = bulk.score_frame(survey.frame)
+    assert result.errors.height == 0
+    assert result.frame.get_column("lsns6_total").tail(1).item() == 6
+    assert result.frame.get_column("opmerking").tail(1).item() == "café"
+
+
+def test_semicolon_file_with_decimal_comma_codes(tmp_path):
+    header = ["respnr", *DJG_COLS, "gewicht"]
+    codes = [[1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1], [5, 1, 1, 5, 1, 1, 5, 5, 1, 1, 5]]
+    rows = [[str(n), *(f"{c},0" for c in r), "1,25"] for n, r in enumerate(codes, 1)]
+    path = _write(tmp_path / "komma.csv", _lines(header, rows, ";"))
+    survey = bulk.read_survey(path)
+    assert any("decimal comma" in n for n in survey.notes)
+    result = bulk.score_frame(survey.frame)
+    want = [score(DJG, dict(zip(DJG_COLS, r, strict=True))).total.value for r in codes]
+    assert result.frame.get_column("djg11_total").to_list() == want == [5, 11]
+    assert result.frame.get_column("gewicht").to_list() == [1.25, 1.25]
+
+
+def test_codes_stored_as_floats(tmp_path):
+    codes = [[1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]]
+    rows = [[f"{c}.0" for c in r] for r in codes]
+    path = _write(tmp_path / "floats.csv", _lines(DJG_COLS, rows, ","))
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    want = [score(DJG, dict(zip(DJG_COLS, r, strict=True))).total.value for r in codes]
+    assert result.frame.get_column("djg11_total").to_list() == want == [5, 6]
+
+
+@pytest.mark.parametrize("marker", bulk.CSV_MISSING_MARKERS)
+def test_missing_markers_are_not_answered(tmp_path, marker):
+    # One marker on a DJG-11 row (1 missing allowed: scored), two on the next (refused
+    # as too many missing, not as an unknown answer), in a numeric and a text column.
+    rows = [
+        ["ja", *["2"] * 9, marker, "Noord"],
+        ["nee", *["4"] * 8, marker, marker, marker],
+        ["nee", *["4"] * 10, "Zuid"],
+    ]
+    header = [*DJG_COLS, "regio"]
+    path = _write(tmp_path / "na.csv", _lines(header, rows, ","))
+    survey = bulk.read_survey(path)
+    assert any("read as empty" in n for n in survey.notes)
+    result = bulk.score_frame(survey.frame)
+    totals = result.frame.get_column("djg11_total").to_list()
+    meant = [[None if v == marker else v for v in r[:11]] for r in rows]
+    want = [
+        score(DJG, dict(zip(DJG_COLS, r, strict=True)), strict=False).total.value for r in meant
+    ]
+    assert totals == want == [6, None, 5]
+    assert result.errors.get_column("problem").to_list() == [
+        "too many answers missing: 2 of 11 unanswered"
+    ]
+    assert result.frame.get_column("regio").to_list() == ["Noord", None, "Zuid"]
+
+
+def test_a_file_without_markers_is_read_as_it_is(tmp_path):
+    path = _write(tmp_path / "plain.csv", "djg11_1,naam\n2,NAtalie\n")
+    survey = bulk.read_survey(path)
+    assert survey.frame.get_column("naam").to_list() == ["NAtalie"]
+    assert not survey.notes
+
+
+@pytest.mark.parametrize("numeric_code", ["9", "99", "-1"])
+def test_numeric_missing_codes_are_reported_not_guessed(tmp_path, numeric_code):
+    path = _write(tmp_path / "nine.csv", _lines(DJG_COLS, [["2"] * 10 + [numeric_code]], ","))
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    assert result.frame.get_column("djg11_total").to_list() == [None]
+    (error,) = result.errors.iter_rows(named=True)
+    assert (error["row"], error["column"], error["value"]) == (1, "djg11_11", numeric_code)
+    assert error["problem"] == bulk.INVALID_ANSWER
+    # Declared in a mapping file, the code means "not answered" and the row scores.
+    mapping = bulk.parse_mapping({"codings": {"djg11": {int(numeric_code): None}}})
+    scored = bulk.score_frame(bulk.read_survey(path).frame, mapping)
+    assert scored.frame.get_column("djg11_total").to_list() == [6]
+
+
+def test_header_only_and_empty_files_say_so(tmp_path):
+    path = _write(tmp_path / "kop.csv", ";".join(DJG_COLS) + "\r\n")
+    with pytest.raises(bulk.BulkInputError, match=r"kop\.csv: no rows of answers, only the col"):
+        bulk.read_survey(path)
+    empty = _write(tmp_path / "leeg.csv", "\r\n")
+    with pytest.raises(bulk.BulkInputError, match=r"leeg\.csv: the file is empty"):
+        bulk.read_survey(empty)
+
+
+def test_a_duplicated_question_column_is_refused_with_its_positions(tmp_path):
+    header = ["id", *DJG_COLS, "djg11_3"]
+    path = _write(tmp_path / "dubbel.csv", _lines(header, [["1", *["2"] * 12]], ","))
+    with pytest.raises(bulk.BulkInputError) as exc:
+        bulk.read_survey(path)
+    assert str(exc.value) == (
+        "dubbel.csv: column 'djg11_3' appears 2 times (columns 4, 13); keep one column per question"
+    )
+
+
+def test_a_duplicated_other_column_is_kept_with_a_note(tmp_path):
+    header = ["opmerking", *DJG_COLS, "opmerking"]
+    path = _write(tmp_path / "dubbel.csv", _lines(header, [["a", *["2"] * 11, "b"]], ","))
+    survey = bulk.read_survey(path)
+    assert any("'opmerking' appears 2 times (columns 1, 13)" in n for n in survey.notes)
+    result = bulk.score_frame(survey.frame)
+    assert result.frame.get_column("djg11_total").to_list() == [6]
+    assert result.frame.get_column("opmerking_duplicated_0").to_list() == ["b"]
