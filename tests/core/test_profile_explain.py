@@ -258,7 +258,7 @@ def test_scores_and_disagreeing_isolation_instruments_from_real_answers():
     profile = build_profile({r.instrument: r for r in (djg11, lsns6, steptoe, answer)}, today=TODAY)
     nl = explain(profile, "nl")
     assert "Uw score is 6. De schaal loopt van 0 tot 11. Dat betekent: matig eenzaam." in nl.feeling
-    assert any("niet dezelfde uitkomst" in p for p in nl.situation)
+    assert any("niet dezelfde uitslag" in p for p in nl.situation)
     en = explain(profile, "en")
     assert "langer dan 2 jaar" in nl.duration[0] and "more than 2 years" in en.duration[0]
 
