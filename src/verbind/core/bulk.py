@@ -940,16 +940,27 @@ def find_instruments(
     """Which instruments a file holds (by standard column names after the mapping)."""
     warnings: list[str] = []
     present = set(columns)
-    for src in mapping.columns:
-        if src not in present:
+    # Names are matched ignoring case and surrounding spaces ("DJG11_1 " from SPSS or a
+    # spreadsheet is djg11_1); the output keeps the file's own names.
+    by_key = {_name_key(c): c for c in reversed(columns)}
+    renames: dict[str, str] = {}
+    for src, dst in mapping.columns.items():
+        col = src if src in present else by_key.get(_name_key(src))
+        if col is None:
             warnings.append(f"mapping renames column {src!r}, which is not in the file")
+        else:
+            renames[col] = dst
+    standard = _standard_columns()
     file_of: dict[str, str] = {}
     for col in columns:
-        std = mapping.columns.get(col, col)
+        std = _name_key(renames.get(col, col))
+        if std not in standard:
+            continue  # not a question: kept as it is, whatever its name
         if std in file_of:
+            how = "after the mapping" if renames else "names match ignoring case and spaces"
             raise BulkInputError(
-                f"columns {file_of[std]!r} and {col!r} are both {std!r} (after the mapping); "
-                "rename one of them in the mapping file"
+                f"columns {file_of[std]!r} and {col!r} are both {std!r} ({how}); keep one, "
+                "or rename one of them in a mapping file"
             )
         file_of[std] = col
     found: list[InstrumentColumns] = []
@@ -968,6 +979,10 @@ def find_instruments(
             )
         found.append(ic)
     return found, warnings
+
+
+def _name_key(name: str) -> str:
+    return name.strip().lower()
 
 
 def score_frame(
