@@ -188,6 +188,58 @@ def prevalence_rich_table(table: pl.DataFrame, group: str | None) -> Table:
     return out
 
 
+# How many distinct unknown answers the terminal shows; the errors file has them all.
+SHOWN_UNKNOWN_ANSWERS = 10
+
+
+def unknown_answers(errors: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct unknown answer per column: how many rows, the first rows, allowed."""
+    return (
+        errors.filter(pl.col("problem") == bulk.INVALID_ANSWER)
+        .group_by("column", "value", maintain_order=True)
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("row").head(3).alias("first_rows"),
+            pl.col("allowed").first(),
+        )
+        .sort("rows", "column", descending=[True, False], maintain_order=True)
+    )
+
+
+def _codes_of(allowed: str) -> str:
+    """'1=yes!/ja!; 2=yes/ja' -> '1, 2': the table stays narrow; the errors file and the
+    instrument (verbind instruments show ID) have the labels."""
+    parts = [p.partition("=") for p in allowed.split("; ")]
+    return ", ".join(code for code, sep, _ in parts if sep) or allowed
+
+
+def _print_unknown_answers(result: bulk.BulkResult) -> None:
+    table = unknown_answers(result.errors)
+    if not table.height:
+        return
+    out = Table(
+        title="Answers that are not one of the options (those rows get no result)",
+        title_justify="left",
+    )
+    for name, justify in [("column", "left"), ("value", "left"), ("rows", "right")]:
+        out.add_column(name, justify=justify)  # type: ignore[arg-type]
+    out.add_column("first rows")
+    out.add_column("allowed codes (or their labels)", overflow="fold")
+    for r in table.head(SHOWN_UNKNOWN_ANSWERS).iter_rows(named=True):
+        first = ", ".join(map(str, r["first_rows"])) + (", ..." if r["rows"] > 3 else "")
+        out.add_row(r["column"], repr(r["value"]), f"{r['rows']:,}", first, _codes_of(r["allowed"]))
+    if table.height > SHOWN_UNKNOWN_ANSWERS:
+        out.caption = f"... and {table.height - SHOWN_UNKNOWN_ANSWERS} more in the errors file"
+    err_console.print(out)
+    err_console.print(
+        "If one of these codes means 'not answered' (such as 9 or -1), or is another "
+        "coding of an answer, say so in a mapping file (--mapping), e.g.\n"
+        "  codings:\n    djg11: {9: null}\n    djg11_3: {6: no}",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command("score")
 def score_command(
     input_path: Annotated[
@@ -292,6 +344,7 @@ def score_command(
     for warning in result.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
 
+    _print_unknown_answers(result)
     if not result.anything_scored:
         raise _fail(f"no row could be scored; see {errors_file} for the reasons", 1)
 
