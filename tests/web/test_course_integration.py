@@ -146,7 +146,7 @@ def test_dashboard_puts_a_check_in_alert_on_top_and_the_participant_page_explain
 
     page = en(coach, reverse("coaching:participant", args=[people.participant.pk]))
     alert = Alert.objects.get(check_in=c)
-    assert "Answered yes to the question about ending their life" in page
+    assert "Answered yes to the safety question: thoughts of being better off dead" in page
     assert "course check-in of week 1" in page
     assert reverse("course:coach_enrolment", args=[enrolled.pk]) in page
     assert reverse("coaching:resolve_alert", args=[alert.pk]) in page
