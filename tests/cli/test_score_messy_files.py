@@ -37,7 +37,9 @@ def test_dutch_excel_export_scores_and_says_how_it_was_read(tmp_path):
     assert result.exit_code == 0, result.output
     assert said(result, "Note: export.csv: not UTF-8; read as Windows-1252")
     assert said(result, "decimal comma")
-    scored = pl.read_csv(out)
+    # Written back as Dutch Excel reads it: ';', decimal comma, UTF-8 with a BOM.
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfrespnr;")
+    scored = pl.read_csv(out, separator=";", decimal_comma=True)
     want = score(DJG, dict(zip(DJG_COLS, rows[0], strict=True))).total.value
     assert scored.get_column("djg11_total").to_list() == [want] == [6]
     assert scored.get_column("opmerking").to_list() == ["één café"]

@@ -170,3 +170,37 @@ def test_a_duplicated_other_column_is_kept_with_a_note(tmp_path):
     result = bulk.score_frame(survey.frame)
     assert result.frame.get_column("djg11_total").to_list() == [6]
     assert result.frame.get_column("opmerking_duplicated_0").to_list() == ["b"]
+
+
+def test_results_of_a_dutch_excel_file_are_written_the_same_way(tmp_path):
+    """A ';' file with the decimal comma gets its results back as ';', decimal comma and a
+    UTF-8 byte order mark (so Dutch Excel opens them in columns); read back, they hold the
+    same values. A ',' file keeps plain CSV."""
+    from typer.testing import CliRunner
+
+    from verbind.cli.main import app
+
+    inst = registry()["djg6"]
+    header = [inst.column(i.id) for i in inst.items]
+    rows = [["2,0", "1,0", "3,0", "1,0", "2,0", "3,0"], ["1,0"] * 6]
+    source = _write(tmp_path / "excel.csv", _lines(header, rows, ";"))
+    out = tmp_path / "uitslag.csv"
+    result = CliRunner().invoke(app, ["score", str(source), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    first = raw[3:].split(b"\n", 1)[0].decode()
+    assert first.count(";") > 5 and "," not in first
+    again = bulk.read_survey(out)
+    assert again.dutch_excel
+    scored = bulk.score_frame(bulk.read_survey(source).frame).frame
+    numeric = [c for c in scored.columns if c.startswith("djg6") and scored[c].dtype.is_numeric()]
+    assert numeric
+    for column in numeric:
+        assert again.frame[column].to_list() == scored[column].to_list(), column
+    # A plain comma file stays a plain comma file.
+    comma = _write(tmp_path / "comma.csv", _lines(header, [["2", "1", "3", "1", "2", "3"]], ","))
+    out2 = tmp_path / "comma-out.csv"
+    assert CliRunner().invoke(app, ["score", str(comma), "--output", str(out2)]).exit_code == 0
+    assert not out2.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not bulk.read_survey(out2).dutch_excel

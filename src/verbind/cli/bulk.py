@@ -114,9 +114,10 @@ def run_score(
         if written_errors.suffix.lower() == ".parquet":
             result.errors.write_parquet(written_errors)
         else:
-            result.errors.write_csv(written_errors)
+            bulk.write_frame(result.errors, written_errors, dutch_excel=survey.dutch_excel)
     if result.anything_scored:
-        bulk.write_frame(result.frame, output)
+        # A Dutch Excel file gets its results back in the same form.
+        bulk.write_frame(result.frame, output, dutch_excel=survey.dutch_excel)
     timings["write"] = time.perf_counter() - start
     tick("done", 1, 1)
     return result, written_errors, timings

@@ -320,6 +320,9 @@ class Survey:
     path: Path | None = None
     # How the file was read, where a researcher should know (encoding, decimal comma).
     notes: tuple[str, ...] = ()
+    # A ';'-separated CSV with the decimal comma (as Dutch Excel writes): results are
+    # written the same way, so they open in the same spreadsheet.
+    dutch_excel: bool = False
 
 
 def input_kind(path: Path | str) -> str:
@@ -352,8 +355,8 @@ def read_survey(path: Path | str) -> Survey:
         raise BulkInputError(f"{path}: not a file")
     try:
         if kind == "csv":
-            frame, notes = _read_csv(path)
-            survey = Survey(frame, path=path, notes=tuple(notes))
+            frame, notes, separator = _read_csv(path)
+            survey = Survey(frame, path=path, notes=tuple(notes), dutch_excel=separator == ";")
         elif kind == "parquet":
             survey = Survey(pl.read_parquet(path), path=path)
         else:
@@ -392,8 +395,8 @@ CSV_MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "#NULL!", "."
 _LEGACY_ENCODING = "cp1252"
 
 
-def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
-    """A CSV file as a frame, plus notes on how it was read.
+def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str], str]:
+    """A CSV file as a frame, notes on how it was read, and its separator.
 
     Separator: the most frequent of , ; and tab on the header line. A ``;`` file is a
     Dutch (or other European) spreadsheet export, where the comma is the decimal sign:
@@ -443,7 +446,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
         )
     if separator == ";":
         notes.append(f"{path.name}: read as a ';'-separated file with the decimal comma (2,0 = 2)")
-    return frame, notes + _duplicate_notes(path, header)
+    return frame, notes + _duplicate_notes(path, header), separator
 
 
 def _read_csv_frame(source: Path | io.BytesIO, options: Mapping[str, Any]) -> pl.DataFrame:
@@ -503,7 +506,9 @@ def _duplicate_notes(path: Path, header: Sequence[str]) -> list[str]:
     return notes
 
 
-def write_frame(frame: pl.DataFrame, path: Path | str) -> None:
+def write_frame(frame: pl.DataFrame, path: Path | str, *, dutch_excel: bool = False) -> None:
+    """Write CSV, Parquet or SPSS. ``dutch_excel`` writes a CSV as Dutch Excel reads it:
+    ';' between columns, the decimal comma and a UTF-8 byte order mark."""
     path = Path(path)
     kind = output_kind(path)
     if not path.parent.exists():
@@ -514,7 +519,10 @@ def write_frame(frame: pl.DataFrame, path: Path | str) -> None:
     # CSV and SPSS have no enum type: write the labels as text.
     plain = frame.with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
     if kind == "csv":
-        plain.write_csv(path)
+        if dutch_excel:
+            plain.write_csv(path, separator=";", decimal_comma=True, include_bom=True)
+        else:
+            plain.write_csv(path)
         return
     import pyreadstat
 
