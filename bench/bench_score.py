@@ -88,7 +88,7 @@ def child_score(path: Path, write: bool) -> dict:
         from verbind.core import bulk
 
         real_write = bulk.write_frame
-        bulk.write_frame = lambda frame, p: None
+        bulk.write_frame = lambda frame, p, **kw: None
     for _ in range(REPEAT):
         start = time.perf_counter()
         result, _, timing = run_score(path, out)
