@@ -19,7 +19,8 @@ it runs, in its own process:
 5. load: 50 virtual users in a closed loop (each sends its next request when the last one
    is answered, no pause) for each page in turn, a few seconds of warm-up discarded, the
    whole sequence repeated ``--rounds`` times so slow drift of a shared machine hits every
-   page alike. Pages: the participant home, the self-test result (POST the last answer
+   page alike. Then one more phase per page at a reading pace (each user pauses 1-3 s
+   after every visit), which does not saturate the server. Pages: the participant home, the self-test result (POST the last answer
    of a short test, then GET the result), the coach dashboard (200 participants), the
    coach's page of one participant, and a **bare Django view** (an ``HttpResponse`` through
    the whole middleware stack, no database) served by the same server in the same run.
@@ -44,6 +45,7 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -412,17 +414,26 @@ class Page:
         self.name, self.steps = name, steps  # steps: [(name or None, method, path, fields, ok)]
 
 
-async def phase(sessions, page: Page, warmup: float, seconds: float) -> dict[str, list[float]]:
+async def phase(
+    sessions, page: Page, warmup: float, seconds: float, think: tuple[float, float] | None = None
+) -> dict[str, list[float]]:
     """Closed loop: every session repeats the page until the deadline. Returns latencies (s)
-    of the requests that started after the warm-up, by step name, and failures."""
+    of the requests that started after the warm-up, by step name, and failures.
+
+    With ``think`` = (shortest, longest) seconds, each user pauses that long (uniformly at
+    random, seeded per user) after every visit, as a person reads a page before the next,
+    and starts at a random moment within the first pause so visits do not come in waves."""
     start = time.perf_counter()
     measure_from, stop_at = start + warmup, start + warmup + seconds
     latencies: dict[str, list[float]] = {}
     failures: list[str] = []
     sent = 0
 
-    async def user(session: Session, csrf: str):
+    async def user(number: int, session: Session, csrf: str):
         nonlocal sent
+        pace = random.Random(number)
+        if think:
+            await asyncio.sleep(pace.uniform(0, think[1]))
         while time.perf_counter() < stop_at and sent < MAX_REQUESTS_PER_PHASE:
             for step_name, method, path, fields, ok in page.steps:
                 begun = time.perf_counter()
@@ -443,8 +454,10 @@ async def phase(sessions, page: Page, warmup: float, seconds: float) -> dict[str
                     break
                 if step_name and begun >= measure_from:
                     latencies.setdefault(step_name, []).append(took)
+            if think:
+                await asyncio.sleep(pace.uniform(*think))
 
-    await asyncio.gather(*(user(s, csrf) for s, csrf in sessions))
+    await asyncio.gather(*(user(n, s, csrf) for n, (s, csrf) in enumerate(sessions)))
     return {"latencies": latencies, "failures": failures, "seconds": seconds}
 
 
@@ -566,15 +579,35 @@ async def drive(port: int, data: dict, args) -> dict:
             for name, values in result["latencies"].items():
                 merged.setdefault(name, []).extend(values)
                 seconds[name] = seconds.get(name, 0.0) + result["seconds"]
-    out = {}
-    for name, values in merged.items():
-        out[name] = {
+    paced: dict[str, list[float]] = {}
+    paced_seconds: dict[str, float] = {}
+    if args.paced_seconds:
+        think = (args.think_min, args.think_max)
+        for page, sessions in pages:
+            print(f"  at a reading pace: {page.name} ...", flush=True)
+            result = await phase(sessions, page, args.think_max, args.paced_seconds, think)
+            failures += result["failures"]
+            for name, values in result["latencies"].items():
+                paced.setdefault(name, []).extend(values)
+                paced_seconds[name] = result["seconds"]
+    return {
+        "pages": summarise(merged, seconds),
+        "paced": summarise(paced, paced_seconds),
+        "failures": failures,
+    }
+
+
+def summarise(latencies: dict[str, list[float]], seconds: dict[str, float]) -> dict:
+    return {
+        name: {
             "requests": len(values),
             "p50_ms": percentile(values, 50) * 1000,
             "p95_ms": percentile(values, 95) * 1000,
             "rps": len(values) / seconds[name],
         }
-    return {"pages": out, "failures": failures}
+        for name, values in latencies.items()
+        if values
+    }
 
 
 def free_port() -> int:
@@ -734,6 +767,23 @@ def table(run: dict) -> tuple[str, list[str]]:
     return "\n".join(rows), misses
 
 
+def paced_table(run: dict) -> str:
+    pages = run["paced"]
+    bare = pages["bare Django view"]["p95_ms"]
+    rows = [
+        "| page | p50 | p95 | p95 / bare p95 | requests measured |",
+        "|---|---|---|---|---|",
+    ]
+    for name in ORDER:
+        if name in pages:
+            figures = pages[name]
+            rows.append(
+                f"| {name} | {figures['p50_ms']:.1f} ms | {figures['p95_ms']:.1f} ms | "
+                f"{figures['p95_ms'] / bare:.2f}x | {figures['requests']} |"
+            )
+    return "\n".join(rows)
+
+
 def report(runs: list[dict], args, started: dt.datetime, load_before: float) -> str:
     info, ver = machine(), versions()
     lines = [
@@ -765,6 +815,16 @@ def report(runs: list[dict], args, started: dt.datetime, load_before: float) -> 
             + ("met by every page." if not misses else "missed by " + ", ".join(misses) + "."),
             "",
         ]
+        if run.get("paced"):
+            lines += [
+                f"{run['label']} at a reading pace: the same {args.users} users, each pausing "
+                f"{args.think_min:g}–{args.think_max:g} s after every visit (about "
+                f"{2 * args.users / (args.think_min + args.think_max):.0f} visits/s in all); "
+                f"{args.paced_seconds:.0f} s per page:",
+                "",
+                paced_table(run),
+                "",
+            ]
         if run["failures"]:
             lines += [f"Failed requests: {len(run['failures'])}, e.g. {run['failures'][:3]}", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -789,6 +849,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="measured time per page")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--paced-seconds",
+        type=float,
+        default=20.0,
+        help="measured time per page at a reading pace (0: skip that part)",
+    )
+    parser.add_argument("--think-min", type=float, default=1.0, help="shortest pause (s)")
+    parser.add_argument("--think-max", type=float, default=3.0, help="longest pause (s)")
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--measurements", type=int, default=8)
     parser.add_argument("--workers", type=int, default=0, help="default: 2 x nproc")
@@ -800,6 +868,10 @@ def main() -> None:
         parser.error(f"--users must be from 1 to {MAX_USERS}")
     if not 0 < args.seconds <= MAX_SECONDS or not 0 <= args.warmup <= MAX_SECONDS:
         parser.error(f"--seconds and --warmup must be at most {MAX_SECONDS}")
+    if not 0 <= args.paced_seconds <= MAX_SECONDS:
+        parser.error(f"--paced-seconds must be from 0 to {MAX_SECONDS}")
+    if not 0 < args.think_min <= args.think_max <= 60:
+        parser.error("--think-min and --think-max: 0 < shortest <= longest <= 60 seconds")
     if args.participants < args.users:
         parser.error("--participants must be at least --users (every user logs in as one)")
 
