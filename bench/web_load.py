@@ -20,10 +20,11 @@ it runs, in its own process:
    is answered, no pause) for each page in turn, a few seconds of warm-up discarded, the
    whole sequence repeated ``--rounds`` times so slow drift of a shared machine hits every
    page alike. Then one more phase per page at a reading pace (each user pauses 1-3 s
-   after every visit), which does not saturate the server. Pages: the participant home, the self-test result (POST the last answer
-   of a short test, then GET the result), the coach dashboard (200 participants), the
-   coach's page of one participant, and a **bare Django view** (an ``HttpResponse`` through
-   the whole middleware stack, no database) served by the same server in the same run.
+   after every visit), which does not saturate the server. Pages: the participant home,
+   the self-test result (POST the last answer of a short test, then GET the result), the
+   coach dashboard (200 participants), the coach's page of one participant, and a **bare
+   Django view** (an ``HttpResponse`` through the whole middleware stack, no database)
+   served by the same server in the same run.
 
 The bare view is not part of the product: this file is also the settings module of the
 served app (``DJANGO_SETTINGS_MODULE=web_load``, only when ``VERBIND_BENCH_SERVER=1``),
