@@ -64,6 +64,9 @@ def test_production_environment_loads(tmp_path):
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
         ({"INVITATION_MAX_AGE_DAYS": "-3"}, "INVITATION_MAX_AGE_DAYS"),
+        ({"INACTIVE_ACCOUNT_MONTHS": "-1"}, "INACTIVE_ACCOUNT_MONTHS"),
+        ({"INACTIVE_ACCOUNT_MONTHS": "two years"}, "INACTIVE_ACCOUNT_MONTHS"),
+        ({"INACTIVE_ACCOUNT_NOTICE_DAYS": "3"}, "INACTIVE_ACCOUNT_NOTICE_DAYS"),
     ],
 )
 def test_bad_production_value_names_the_variable(tmp_path, change, named):

@@ -16,6 +16,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from verbind.core import retention
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/verbind
 REPO_DIR = PACKAGE_DIR.parent.parent
 
@@ -244,6 +246,13 @@ if TRUST_PROXY_HEADERS:
 # Invitation links (coach -> participant, admin -> coach) stop working after this many days.
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# A participant who has not logged in for this many months gets an e-mail, and their account
+# is deleted after the notice period unless they log in (core/retention.py). 0 switches it off.
+INACTIVE_ACCOUNT_MONTHS = env_int("INACTIVE_ACCOUNT_MONTHS", retention.DEFAULT_INACTIVE_MONTHS)
+INACTIVE_ACCOUNT_NOTICE_DAYS = env_int(
+    "INACTIVE_ACCOUNT_NOTICE_DAYS", retention.DEFAULT_NOTICE_DAYS, minimum=retention.MIN_NOTICE_DAYS
+)
 
 # --- Sessions, cookies, HTTPS -----------------------------------------------------------
 

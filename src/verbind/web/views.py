@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -43,7 +44,11 @@ def tips(request):
 
 @require_safe
 def privacy(request):
-    return render(request, "web/privacy.html")
+    context = {
+        "inactive_months": settings.INACTIVE_ACCOUNT_MONTHS,
+        "notice_days": settings.INACTIVE_ACCOUNT_NOTICE_DAYS,
+    }
+    return render(request, "web/privacy.html", context)
 
 
 @never_cache

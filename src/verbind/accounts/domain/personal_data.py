@@ -48,6 +48,8 @@ def export_data(user: User) -> dict[str, Any]:
             "preferred_language": user.preferred_language,
             "date_joined": _dt(user.date_joined),
             "last_login": _dt(user.last_login),
+            # The e-mail "log in or your account will be deleted" (accounts/domain/retention).
+            "deletion_notice_sent_at": _dt(user.deletion_warned_at),
         },
         "consents": [
             {

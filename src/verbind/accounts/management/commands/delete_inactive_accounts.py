@@ -1,0 +1,47 @@
+"""Warn participants who stopped using verbind, and delete their accounts after the notice
+period (run daily by cron or a systemd timer; docs/deployment.md).
+
+Safe to run as often as you like: a warning is stored when its e-mail is sent, so nobody
+gets it twice, and nobody is deleted before the notice period after that e-mail is over.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from verbind.accounts.domain import retention
+
+
+class Command(BaseCommand):
+    help = (
+        "Warn participants who have not logged in for INACTIVE_ACCOUNT_MONTHS by e-mail, and "
+        "delete their accounts INACTIVE_ACCOUNT_NOTICE_DAYS later unless they log in."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Count what is due without sending or deleting anything.",
+        )
+
+    def handle(self, *args, dry_run: bool = False, **options):
+        rule = retention.rule()
+        if not rule.enabled:
+            self.stdout.write(
+                "Switched off (INACTIVE_ACCOUNT_MONTHS=0): nobody is warned or deleted."
+            )
+        report = retention.apply_retention(dry_run=dry_run)
+        verb = "would be" if dry_run else "were"
+        self.stdout.write(
+            f"{report.warned} participant(s) {verb} sent the notice, {report.waiting} "
+            f"waiting for the notice period to end, {report.came_back} came back (notice "
+            f"withdrawn), {report.deleted} account(s) {verb} deleted."
+            + (" Nothing was changed (dry run)." if dry_run else "")
+        )
+        if report.not_warned:
+            raise CommandError(
+                f"The notice could not be sent to {len(report.not_warned)} participant(s) "
+                f"(user ids {', '.join(map(str, report.not_warned))}); they were not marked "
+                "as warned and will be tried again on the next run. Check the e-mail settings."
+            )
