@@ -93,7 +93,7 @@ def test_a_participant_goes_through_week_one_with_a_coach(visit, people_in_cours
     status = page.locator(f"#status-{FIRST}")
     box.fill("Ik voel me vaak alleen.")
     wait_for(lambda: saved_text() == "Ik voel me vaak alleen.", what="the first autosave")
-    wait_for(lambda: "Opgeslagen" in status.inner_text() or "Saved" in status.inner_text())
+    wait_for(lambda: "Bewaard" in status.inner_text() or "Saved" in status.inner_text())
 
     # The connection drops while typing: nothing reaches the server, nothing is lost.
     p.context.set_offline(True)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from web_base import add_measurement, make_participant
 
 from verbind.accounts.models import User
@@ -115,6 +116,35 @@ def test_dutch_by_default_english_on_request(client):
     assert response.status_code == 302
     en = client.get(reverse("start")).content.decode()
     assert 'lang="en"' in en and "Log in" in en
+
+
+def _language_switch(html: str) -> str:
+    forms = re.findall(r'<form class="language-switch".*?</form>', html, re.S)
+    assert len(forms) == 1, forms
+    return forms[0]
+
+
+def test_one_button_switches_to_the_other_language_at_once(client):
+    """No choice list plus a button: one button, named in the other language and marked
+    with its lang, posts to set_language with CSRF and comes back to the same page."""
+    page = reverse("privacy") + "?x=1"
+    form = _language_switch(client.get(page).content.decode())
+    assert "<select" not in form
+    assert f'action="{reverse("set_language")}"' in form and 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert 'name="language" value="en"' in form
+    assert f'name="next" value="{escape(page)}"' in form
+    button = re.search(r"<button[^>]*>(.*?)</button>", form, re.S)
+    assert 'lang="en"' in button.group(0) and button.group(1).endswith("English")
+    # The hidden context gives the button a name that makes sense in both languages.
+    assert 'Taal</span> / <span lang="en">Language</span>' in button.group(1)
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    form = _language_switch(client.get(page).content.decode())
+    assert 'name="language" value="nl"' in form
+    button = re.search(r"<button[^>]*>(.*?)</button>", form, re.S)
+    assert 'lang="nl"' in button.group(0) and button.group(1).endswith("Nederlands")
 
 
 def test_load_demo_data_is_idempotent_and_covers_every_route(settings):

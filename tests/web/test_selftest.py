@@ -395,7 +395,7 @@ def test_logged_in_participant_retest_is_saved_at_once(client, people):
     for n in range(1, last):
         post_screen(client, "short", n, answers)
     html = client.get(q_url(last)).content.decode()
-    assert "Opslaan en mijn uitslag zien" in text_of(html)
+    assert "Bewaren en mijn uitslag zien" in text_of(html)
     response = post_screen(client, "short", last, answers)
     m = Measurement.objects.filter(participant=people.participant).latest("created_at")
     assert Measurement.objects.filter(participant=people.participant).count() == before + 1

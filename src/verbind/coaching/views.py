@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -81,7 +82,6 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "participant": participant,
         "measurements": measurements,
         "latest": latest,
-        "notes": CoachNote.objects.filter(author=request.user, participant=participant),
         "alerts": Alert.objects.filter(participant=participant, resolved_at=None)
         .select_related("measurement", "check_in__enrolment")
         .order_by("created_at", "pk"),
@@ -92,10 +92,24 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "own_assignment": own_assignment,
         "shares": shares,
         "may_share": covers_colleagues(participant),
-        "note_form": note_form or forms.NoteForm(),
         "share_form": share_form
         or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
+        **_notes_context(request, participant, note_form),
     }
+
+
+def _notes_context(request, participant, note_form=None, saved_note=None):
+    """What coaching/_notes.html shows: the coach's own notes and the form for a new one."""
+    return {
+        "participant": participant,
+        "notes": CoachNote.objects.filter(author=request.user, participant=participant),
+        "note_form": note_form or forms.NoteForm(),
+        "saved_note": saved_note,
+    }
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -108,11 +122,25 @@ def participant(request, pk: int):
 @login_required
 @require_POST
 def add_note(request, pk: int):
+    """Without JavaScript: save, then back to the page (or the page with the error). With
+    htmx (the HX-Request header): only the notes part of the page, with the new note or
+    the error, so the coach stays where they were (docs/decisions.md)."""
     person = permissions.get_participant_for_coach_or_404(request, pk)
     form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        notes.add_note(request.user, person, form.cleaned_data["text"])
-        messages.success(request, _("Your note is saved. Only you can see it."))
+    saved = (
+        notes.add_note(request.user, person, form.cleaned_data["text"]) if form.is_valid() else None
+    )
+    saved_message = _("Your note is saved. Only you can see it.")
+    if _is_htmx(request):
+        context = _notes_context(request, person, None if saved else form, saved)
+        context["saved_message"] = saved_message if saved else ""
+        response = render(
+            request, "coaching/_notes_htmx.html", context, status=200 if saved else 400
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if saved:
+        messages.success(request, saved_message)
         return redirect("coaching:participant", pk=person.pk)
     return render(
         request,
