@@ -9,6 +9,7 @@ import socket
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -226,3 +227,14 @@ def test_the_notice_is_part_of_the_data_download(people):
     people.participant.refresh_from_db()
     account = personal_data.export_data(people.participant)["account"]
     assert account["deletion_notice_sent_at"] == NOW.isoformat()
+
+
+def test_the_consent_pages_say_how_long_data_are_kept(client, people):
+    from verbind.accounts.domain.invitations import invitation_url, invite_participant
+
+    page = client.get(reverse("accounts:register"))
+    assert "24 maanden" in page.content.decode()
+    invitation = invite_participant(people.coach, people.org, "new@example.org", "nl")
+    page = client.get(invitation_url(invitation).removeprefix(settings.SITE_URL))
+    assert page.status_code == 200
+    assert "24 maanden" in page.content.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -44,11 +43,7 @@ def tips(request):
 
 @require_safe
 def privacy(request):
-    context = {
-        "inactive_months": settings.INACTIVE_ACCOUNT_MONTHS,
-        "notice_days": settings.INACTIVE_ACCOUNT_NOTICE_DAYS,
-    }
-    return render(request, "web/privacy.html", context)
+    return render(request, "web/privacy.html")
 
 
 @never_cache
