@@ -167,6 +167,7 @@ RULES: dict[str, Rule] = {
     "crisis_help": Rule(ALL),
     "tips": Rule(ALL),
     "privacy": Rule(ALL),
+    "source_code": Rule(ALL),
     "healthz": Rule(ALL),
     "set_language": Rule(
         dict.fromkeys(ROLES, "redirect"), "post", data=lambda p: {"language": "en", "next": "/"}

@@ -67,6 +67,7 @@ def test_production_environment_loads(tmp_path):
         ({"INACTIVE_ACCOUNT_MONTHS": "-1"}, "INACTIVE_ACCOUNT_MONTHS"),
         ({"INACTIVE_ACCOUNT_MONTHS": "two years"}, "INACTIVE_ACCOUNT_MONTHS"),
         ({"INACTIVE_ACCOUNT_NOTICE_DAYS": "3"}, "INACTIVE_ACCOUNT_NOTICE_DAYS"),
+        ({"SOURCE_CODE_URL": "code.example.org/verbind"}, "SOURCE_CODE_URL"),
     ],
 )
 def test_bad_production_value_names_the_variable(tmp_path, change, named):

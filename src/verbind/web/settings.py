@@ -247,6 +247,15 @@ if TRUST_PROXY_HEADERS:
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
+# Where this instance's source code is published (AGPL section 13). Empty: /source/ serves
+# the running code itself as an archive, which always matches, local changes included.
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "")
+if SOURCE_CODE_URL and urlsplit(SOURCE_CODE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(
+        f"The environment variable SOURCE_CODE_URL={SOURCE_CODE_URL!r} is not an address "
+        "like https://example.org/verbind."
+    )
+
 # A participant who has not logged in for this many months gets an e-mail, and their account
 # is deleted after the notice period unless they log in (core/retention.py). 0 switches it off.
 INACTIVE_ACCOUNT_MONTHS = env_int("INACTIVE_ACCOUNT_MONTHS", retention.DEFAULT_INACTIVE_MONTHS)

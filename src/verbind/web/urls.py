@@ -10,6 +10,7 @@ urlpatterns = [
     path("crisis/", views.crisis_help, name="crisis_help"),
     path("tips/", views.tips, name="tips"),
     path("privacy/", views.privacy, name="privacy"),
+    path("source/", views.source_code, name="source_code"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("test/", include("verbind.screening.urls")),

@@ -1,16 +1,19 @@
-"""Site-wide pages: the start page, crisis help, tips, privacy, errors, and a health check."""
+"""Site-wide pages: the start page, crisis help, tips, privacy, the source
+code, errors, and a health check."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from verbind.core import tips as core_tips
 from verbind.core.instrument import DEFAULT_LANGUAGE, LANGUAGES
+from verbind.web import source
 
 
 @require_safe
@@ -44,6 +47,16 @@ def tips(request):
 @require_safe
 def privacy(request):
     return render(request, "web/privacy.html")
+
+
+@require_safe
+def source_code(request):
+    """The code this instance runs (AGPL section 13), or where it is published."""
+    if settings.SOURCE_CODE_URL:
+        return redirect(settings.SOURCE_CODE_URL)
+    response = HttpResponse(source.source_archive(), content_type="application/gzip")
+    response["Content-Disposition"] = f'attachment; filename="{source.archive_name()}"'
+    return response
 
 
 @never_cache
