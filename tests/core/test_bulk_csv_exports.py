@@ -8,6 +8,7 @@ researcher meant."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from verbind.core import bulk
@@ -85,6 +86,56 @@ def test_semicolon_file_with_decimal_comma_codes(tmp_path):
     want = [score(DJG, dict(zip(DJG_COLS, r, strict=True))).total.value for r in codes]
     assert result.frame.get_column("djg11_total").to_list() == want == [5, 11]
     assert result.frame.get_column("gewicht").to_list() == [1.25, 1.25]
+
+
+def test_decimal_comma_codes_in_a_column_that_mixes_labels_and_numbers(tmp_path):
+    """Dutch Excel writes "2,0" where someone typed a number, and a label as it is: the
+    column becomes text, and "2,0" is still code 2 there, as in the number columns.
+    "2,5" is no code: reported with its row and column, as the file wrote it."""
+    header = ["respnr", *DJG_COLS]
+    rows = [
+        ["1", "ja", *["2,0"] * 10],
+        ["2", "2,0", *["4,0"] * 9, "nee"],
+        ["3", " 5,0 ", "nee!", *["1,0"] * 9],
+        ["4", "2,5", *["2,0"] * 10],
+        ["5", "ja", *["2,0"] * 9, "2,5"],
+    ]
+    path = _write(tmp_path / "gemengd.csv", _lines(header, rows, ";"), "cp1252")
+    survey = bulk.read_survey(path)
+    assert survey.dutch_excel
+    assert survey.frame.schema["djg11_1"] == pl.String  # labels and numbers mixed
+    result = bulk.score_frame(survey.frame, decimal_comma=survey.dutch_excel)
+    meant = [[v.strip().replace(",0", "") for v in r[1:]] for r in rows[:3]]
+    want = [score(DJG, dict(zip(DJG_COLS, r, strict=True))).total.value for r in meant]
+    assert result.frame.get_column("djg11_total").to_list() == [*want, None, None]
+    assert want == [6, 4, 6]
+    problems = [(e["row"], e["column"], e["value"], e["problem"]) for e in result.errors.to_dicts()]
+    assert problems == [
+        (4, "djg11_1", "2,5", bulk.INVALID_ANSWER),
+        (5, "djg11_11", "2,5", bulk.INVALID_ANSWER),  # a number column: as the file wrote it
+    ]
+    assert result.errors.get_column("allowed").str.starts_with("1=").all()
+
+
+def test_a_comma_file_does_not_read_a_quoted_comma_as_a_decimal_sign(tmp_path):
+    # In a ',' file, "2,0" can only be a quoted cell: text, not the number 2.
+    rows = [['"2,0"', *["2"] * 10], ["ja", *["2"] * 10]]
+    path = _write(tmp_path / "komma.csv", _lines(DJG_COLS, rows, ","))
+    survey = bulk.read_survey(path)
+    assert not survey.dutch_excel
+    result = bulk.score_frame(survey.frame, decimal_comma=survey.dutch_excel)
+    assert result.frame.get_column("djg11_total").to_list() == [None, 6]
+    (error,) = result.errors.to_dicts()
+    assert (error["row"], error["column"], error["value"]) == (1, "djg11_1", "2,0")
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [("2,0", "2.0"), (" -1,0 ", " -1.0 "), ("2,5", "2.5"), ("ja, zeker", "ja, zeker"),
+     ("1,2,3", "1,2,3"), ("2", "2"), ("١,٠", "١,٠")],
+)  # fmt: skip
+def test_decimal_point_changes_only_a_whole_decimal_comma_number(cell, read):
+    assert bulk.decimal_point(cell) == read
 
 
 def test_codes_stored_as_floats(tmp_path):

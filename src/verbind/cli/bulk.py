@@ -102,7 +102,11 @@ def run_score(
         )
     start = time.perf_counter()
     result = bulk.score_frame(
-        survey.frame, mapping, value_labels=survey.value_labels, progress=progress
+        survey.frame,
+        mapping,
+        value_labels=survey.value_labels,
+        progress=progress,
+        decimal_comma=survey.dutch_excel,
     )
     timings["score"] = time.perf_counter() - start
 

@@ -45,6 +45,7 @@ import functools
 import io
 import itertools
 import operator
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -583,12 +584,16 @@ class _ColumnResolver:
         form: str | None,
         coding: Coding | None,
         labels: Mapping[Any, str] | None,
+        decimal_comma: bool = False,
     ):
         self.inst, self.item, self.form = inst, item, form
         self.coding = coding or None
         self.labels = labels or None
+        self.decimal_comma = decimal_comma
 
     def __call__(self, value: Any) -> str | None:
+        if self.decimal_comma and isinstance(value, str):
+            value = decimal_point(value)
         if self.coding is not None and not is_missing(value):
             key = self.coding.lookup(value)
             if key is not _MISSING:
@@ -624,6 +629,18 @@ class _ColumnResolver:
                 if k in self.labels:
                     return self.labels[k]
         return None
+
+
+# A number written with the decimal comma, as a whole cell: "2,0", " -1,0 ", "2,5".
+_DECIMAL_COMMA_NUMBER = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*")
+
+
+def decimal_point(value: str) -> str:
+    """``"2,0"`` -> ``"2.0"`` for a file with the decimal comma (Dutch Excel), so the text
+    cell of a column that mixes labels and numbers reads as code 2, as its number cells
+    do; ``"2,5"`` becomes ``"2.5"``, which is no code (reported as an unknown answer).
+    Anything else, such as the label ``"ja, zeker"``, is returned unchanged."""
+    return value.replace(",", ".") if _DECIMAL_COMMA_NUMBER.fullmatch(value) else value
 
 
 @dataclass
@@ -874,10 +891,11 @@ def _plan_column(
     form: str | None,
     coding: Coding | None,
     labels: Mapping[Any, str] | None,
+    decimal_comma: bool = False,
 ) -> _ColumnPlan:
     keys = _item_option_keys(inst, item)
     pos_of = {k: n for n, k in enumerate(keys)}
-    resolver = _ColumnResolver(inst, item, form, coding, labels)
+    resolver = _ColumnResolver(inst, item, form, coding, labels, decimal_comma)
     allowed = "; ".join(allowed_answers(inst, item, form))
     series = frame.get_column(column)
     dtype = series.dtype
@@ -999,8 +1017,14 @@ def score_frame(
     *,
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     progress: Progress | None = None,
+    decimal_comma: bool = False,
 ) -> BulkResult:
-    """Score every instrument found in ``frame``; see the module docstring."""
+    """Score every instrument found in ``frame``; see the module docstring.
+
+    ``decimal_comma``: the file writes numbers with the decimal comma (a Dutch Excel CSV,
+    :attr:`Survey.dutch_excel`): a text cell ``"2,0"`` is code 2, as the number cells of
+    such a file are, and unknown answers are reported as the file wrote them (``2,5``).
+    """
     from verbind.core.profile import resolved_settings
 
     mapping = mapping or ColumnMapping()
@@ -1044,10 +1068,11 @@ def score_frame(
             std = inst.column(item_id)
             coding = mapping.codings.get(std) or mapping.codings.get(inst.id)
             inst_plans[item_id] = _plan_column(
-                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col)
-            )
+                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col),
+                decimal_comma,
+            )  # fmt: skip
         plans[inst.id] = inst_plans
-    work = _Work(found, plans)
+    work = _Work(found, plans, decimal_comma)
 
     # Pass 1: per item its points (scored items) or its option position (the others);
     # null = missing or invalid. Then per instrument: any invalid answer, missing counts.
@@ -1184,6 +1209,7 @@ class _Work:
 
     found: Sequence[InstrumentColumns]
     plans: Mapping[str, Mapping[str, _ColumnPlan]]
+    decimal_comma: bool = False
 
     def value(self, inst: Instrument, item_id: str) -> pl.Expr:
         """Points (or option position) of an item; null literal for a column not in the file."""
@@ -1302,6 +1328,15 @@ def _flag_exprs(
     ]
 
 
+def _as_written(plan: _ColumnPlan, decimal_comma: bool) -> pl.Expr:
+    """A column's value as text, with the file's decimal sign (``2,5`` in a Dutch Excel
+    file, not polars' ``2.5``), so a researcher finds it in the file."""
+    value = pl.col(plan.column).cast(pl.String)
+    if decimal_comma and plan.dtype.is_float():
+        value = value.str.replace(".", ",", literal=True)
+    return value
+
+
 def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
     """One row per problem: an answer that cannot be interpreted, or too many missing."""
     # Filter first, then build the report columns: only problem rows pay for strings.
@@ -1321,7 +1356,7 @@ def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
                     pl.lit(inst.id).alias("instrument"),
                     pl.lit(plan.column).alias("column"),
                     pl.lit(inst.column(item_id)).alias("item"),
-                    pl.col(plan.column).cast(pl.String).alias("value"),
+                    _as_written(plan, work.decimal_comma).alias("value"),
                     pl.lit(INVALID_ANSWER).alias("problem"),
                     pl.lit(plan.allowed).alias("allowed"),
                 )
