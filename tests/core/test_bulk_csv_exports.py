@@ -8,6 +8,10 @@ researcher meant."""
 
 from __future__ import annotations
 
+import io
+import tempfile
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -73,6 +77,88 @@ def test_windows_1252_below_a_utf8_looking_top_is_read_whole(tmp_path):
     assert result.errors.height == 0
     assert result.frame.get_column("lsns6_total").tail(1).item() == 6
     assert result.frame.get_column("opmerking").tail(1).item() == "café"
+
+
+@pytest.fixture
+def temp_files(tmp_path, monkeypatch):
+    """The temporary files reading makes: created in a folder of their own, recorded."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    made = []
+    mkstemp = tempfile.mkstemp
+
+    def recording_mkstemp(*args, **kwargs):
+        fd, name = mkstemp(*args, **kwargs)
+        made.append(Path(name))
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording_mkstemp)
+    return folder, made
+
+
+ACCENTS = ["café", "België", "€ 12,50", "één", "Zoë en Noël", "€€€"]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 63, bulk.TRANSCODE_CHUNK_BYTES])
+def test_windows_1252_is_converted_in_chunks_to_a_temporary_file_then_removed(
+    tmp_path, temp_files, chunk_size
+):
+    rows = [
+        ["1", "één", "geen", "twee", "drie of vier", "vijf tot acht", "negen of meer", t]
+        for t in ACCENTS
+    ]
+    path = _write(tmp_path / "export.csv", _lines(HEADER, rows, ";"), "cp1252")
+    raw = path.read_bytes()
+    accents = [n for n, b in enumerate(raw) if b >= 0x80]
+    # é, ë and € (one byte each in Windows-1252, two or three in UTF-8) start and end
+    # chunks: the first byte of a chunk, and the last.
+    if chunk_size < len(raw):
+        assert any(n % chunk_size == 0 for n in accents)
+        assert any(n % chunk_size == chunk_size - 1 for n in accents)
+    survey = bulk.read_survey(path, transcode_chunk_size=chunk_size)
+    assert any("read as Windows-1252" in n for n in survey.notes), survey.notes
+    assert survey.frame.get_column("opmerking").to_list() == ACCENTS
+    result = bulk.score_frame(survey.frame, decimal_comma=survey.dutch_excel)
+    assert result.errors.height == 0, result.errors
+    assert result.frame.get_column("lsns6_total").to_list() == [15] * len(rows)
+    folder, made = temp_files
+    assert len(made) == 1  # it went through a temporary file ...
+    assert not made[0].exists() and not any(folder.iterdir())  # ... that is gone
+
+
+def test_bytes_windows_1252_leaves_undefined_restart_as_latin_1(tmp_path, temp_files):
+    # 0x81 only on the last line: Windows-1252 fails after much was converted already.
+    rows = [["1", "één", "1", "1", "1", "1", "1", "café"]] * 200
+    text = _lines(HEADER, rows, ",").encode("cp1252") + b"2,1,1,1,1,1,1,x\x81y\r\n"
+    path = tmp_path / "latin.csv"
+    path.write_bytes(text)
+    survey = bulk.read_survey(path, transcode_chunk_size=7)
+    assert any("read as Latin-1" in n for n in survey.notes), survey.notes
+    assert survey.frame.height == 201
+    assert survey.frame.get_column("opmerking").to_list() == ["café"] * 200 + ["x\x81y"]
+    folder, made = temp_files
+    assert made and not any(folder.iterdir())
+
+
+def test_the_temporary_file_is_removed_when_reading_fails(tmp_path, temp_files):
+    # Windows-1252 and a row with more cells than the header: polars cannot read it.
+    text = "djg11_1;opmerking\r\n2;café\r\n3;België;€;x\r\n"
+    path = _write(tmp_path / "kapot.csv", text, "cp1252")
+    with pytest.raises(bulk.BulkInputError, match=r"kapot\.csv: cannot read this csv file"):
+        bulk.read_survey(path, transcode_chunk_size=4)
+    folder, made = temp_files
+    assert made and not any(folder.iterdir())
+
+
+def test_transcode_to_utf8_keeps_a_character_split_over_two_chunks(tmp_path):
+    # Windows-1252 has one byte per character; an encoding with more shows that the
+    # decoder carries a split character over to the next chunk.
+    source = tmp_path / "utf16.txt"
+    source.write_bytes("é€ë".encode("utf-16-le"))
+    out = io.BytesIO()
+    bulk.transcode_to_utf8(source, out, "utf-16-le", chunk_size=3)
+    assert out.getvalue().decode("utf-8") == "é€ë"
 
 
 def test_semicolon_file_with_decimal_comma_codes(tmp_path):
