@@ -57,7 +57,25 @@ def test_dutch_excel_column_mixing_labels_and_decimal_comma_codes(tmp_path):
     scored = pl.read_csv(out, separator=";", decimal_comma=True)
     assert scored.get_column("djg11_total").to_list() == [6, 6, None]
     errors = pl.read_csv(tmp_path / "uitslag.errors.csv", separator=";")
-    assert errors.select("row", "column", "value").rows() == [(3, "djg11_1", "2,5")]
+    assert errors.select("row", "column", "value").rows() == [
+        (3, "djg11_1", "2,5"),
+        (3, "route", None),  # no loneliness score, and no isolation instrument
+    ]
+
+
+def test_no_route_without_loneliness_or_isolation_scales_is_said_once(tmp_path):
+    # The ONS question is scored but the profile does not read it (no validated cut-off).
+    src = tmp_path / "ons.csv"
+    src.write_text("ons,duration,context_safety\n2,4,nee\n1,4,ja\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert said(result, "Warning: no route: the file has no loneliness or social isolation")
+    assert said(result, "rows with no route │ 2")
+    scored = pl.read_csv(out)
+    assert scored["route"].to_list() == [None, "crisis_help"]
+    assert scored["safety"].to_list() == [False, True]
+    assert not (tmp_path / "out.errors.csv").exists()
 
 
 def test_unknown_codes_are_listed_once_each_with_rows_and_allowed_codes(tmp_path):

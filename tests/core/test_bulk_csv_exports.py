@@ -196,11 +196,15 @@ def test_decimal_comma_codes_in_a_column_that_mixes_labels_and_numbers(tmp_path)
     assert result.frame.get_column("djg11_total").to_list() == [*want, None, None]
     assert want == [6, 4, 6]
     problems = [(e["row"], e["column"], e["value"], e["problem"]) for e in result.errors.to_dicts()]
+    no_route = ("route", None, f"{bulk.NO_ROUTE}: {bulk.NO_ROUTE_WHY}")
     assert problems == [
         (4, "djg11_1", "2,5", bulk.INVALID_ANSWER),
+        (4, *no_route),  # no other loneliness or isolation scale in the file
         (5, "djg11_11", "2,5", bulk.INVALID_ANSWER),  # a number column: as the file wrote it
+        (5, *no_route),
     ]
-    assert result.errors.get_column("allowed").str.starts_with("1=").all()
+    answers = result.errors.filter(pl.col("problem") == bulk.INVALID_ANSWER)
+    assert answers.get_column("allowed").str.starts_with("1=").all()
 
 
 def test_a_comma_file_does_not_read_a_quoted_comma_as_a_decimal_sign(tmp_path):
@@ -211,8 +215,9 @@ def test_a_comma_file_does_not_read_a_quoted_comma_as_a_decimal_sign(tmp_path):
     assert not survey.dutch_excel
     result = bulk.score_frame(survey.frame, decimal_comma=survey.dutch_excel)
     assert result.frame.get_column("djg11_total").to_list() == [None, 6]
-    (error,) = result.errors.to_dicts()
+    error, no_route = result.errors.to_dicts()
     assert (error["row"], error["column"], error["value"]) == (1, "djg11_1", "2,0")
+    assert (no_route["row"], no_route["column"]) == (1, "route")
 
 
 @pytest.mark.parametrize(
@@ -254,7 +259,8 @@ def test_missing_markers_are_not_answered(tmp_path, marker):
     ]
     assert totals == want == [6, None, 5]
     assert result.errors.get_column("problem").to_list() == [
-        "too many answers missing: 2 of 11 unanswered"
+        "too many answers missing: 2 of 11 unanswered",
+        f"{bulk.NO_ROUTE}: {bulk.NO_ROUTE_WHY}",
     ]
     assert result.frame.get_column("regio").to_list() == ["Noord", None, "Zuid"]
 
@@ -271,8 +277,9 @@ def test_numeric_missing_codes_are_reported_not_guessed(tmp_path, numeric_code):
     path = _write(tmp_path / "nine.csv", _lines(DJG_COLS, [["2"] * 10 + [numeric_code]], ","))
     result = bulk.score_frame(bulk.read_survey(path).frame)
     assert result.frame.get_column("djg11_total").to_list() == [None]
-    (error,) = result.errors.iter_rows(named=True)
+    error, no_route = result.errors.iter_rows(named=True)
     assert (error["row"], error["column"], error["value"]) == (1, "djg11_11", numeric_code)
+    assert no_route["problem"].startswith(bulk.NO_ROUTE)
     assert error["problem"] == bulk.INVALID_ANSWER
     # Declared in a mapping file, the code means "not answered" and the row scores.
     mapping = bulk.parse_mapping({"codings": {"djg11": {int(numeric_code): None}}})

@@ -23,7 +23,10 @@ scoring packs what :class:`~verbind.core.profile.InputSummary` holds (per instru
 cut-off met, level, subscale cut-offs; the duration and context answers) into one
 integer, and calls :func:`~verbind.core.profile.derive_inputs` and
 :func:`~verbind.core.profile.classify` once per *distinct* integer, then joins the answers
-back. So which scale counts, how isolation combines and the routes exist only there.
+back. So which scale counts, how isolation combines and the routes exist only there,
+including :func:`~verbind.core.profile.research_route`: a row in which neither loneliness
+nor isolation could be scored gets no route (crisis help still shows), and a reason in the
+error report.
 
 A row with an answer that cannot be interpreted is reported (row, column, value, allowed
 values) and gets no result for that instrument; other instruments and rows are still
@@ -91,6 +94,8 @@ ERROR_SCHEMA = {
 # Kinds of reported problems (the "problem" column starts with one of these).
 INVALID_ANSWER = "unknown answer"
 TOO_MANY_MISSING = "too many answers missing"
+NO_ROUTE = "no route"
+NO_ROUTE_WHY = "neither loneliness nor social isolation could be scored"
 
 Progress = Callable[[str, int, int], None]
 
@@ -596,6 +601,9 @@ class BulkResult:
     unscored_rows: int  # rows where no instrument got a result
     invalid_rows: int  # rows with at least one answer that could not be interpreted
     incomplete_rows: int  # rows with too many missing answers (and no invalid answer)
+    # Rows with neither loneliness nor social isolation scored: no route (crisis help only
+    # when the safety question says so). 0 without profile columns.
+    no_route_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     settings: Mapping[str, Any] = field(default_factory=dict)
     # Seconds per step of score_frame (plan, pass, report, profile), for benchmarks.
@@ -1199,10 +1207,27 @@ def score_frame(
 
     lap("report")
     columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
+    no_route_rows = 0
     if profile_key is not None:
-        for series in _profile_columns(scored.get_column(profile_key.name), profile_key, settings):
+        profile_series, no_route = _profile_columns(
+            scored.get_column(profile_key.name), profile_key, settings
+        )
+        for series in profile_series:
             columns[series.name] = series
         result_columns += list(PROFILE_COLUMNS)
+        if no_route is not None:
+            no_route_rows = int(no_route.sum())
+            if not work.measures_loneliness_or_isolation():
+                # The file has no scale to base a route on: one warning, not one per row.
+                warnings.append(
+                    f"{NO_ROUTE}: the file has no loneliness or social isolation questions, "
+                    "so the route column is empty (crisis help only where the safety "
+                    "question was answered yes)"
+                )
+            else:
+                extra = _no_route_errors(columns["route"], no_route)
+                errors = pl.concat([errors, extra.cast(ERROR_SCHEMA)])  # type: ignore[arg-type]
+                errors = errors.sort("row", maintain_order=True)
     tick("profile", steps, steps)
 
     # Output: every input column unchanged, then the results (replacing same-named ones).
@@ -1225,6 +1250,7 @@ def score_frame(
         unscored_rows=int(counts["unscored"] or 0),
         invalid_rows=int(counts["invalid"] or 0),
         incomplete_rows=int(err_rows - (counts["invalid"] or 0)),
+        no_route_rows=no_route_rows,
         warnings=warnings,
         settings=settings,
         timings=timings,
@@ -1253,6 +1279,12 @@ class _Work:
         if item_id not in self.plans[inst.id]:
             return pl.lit(None, pl.Int8)
         return pl.col(_tmp("val", inst.id, item_id))
+
+    def measures_loneliness_or_isolation(self) -> bool:
+        """Whether the file holds a scale the profile reads loneliness or isolation from."""
+        from verbind.core.profile import VERDICT_INSTRUMENTS
+
+        return any(ic.instrument.id in VERDICT_INSTRUMENTS for ic in self.found)
 
     def may_be_invalid(self, inst: Instrument) -> bool:
         return any(p.invalid is not None for p in self.plans[inst.id].values())
@@ -1595,9 +1627,11 @@ class _ProfileKey:
 
 def _profile_columns(
     keys: pl.Series, pkey: _ProfileKey, settings: Mapping[str, Any]
-) -> list[pl.Series]:
+) -> tuple[list[pl.Series], pl.Series | None]:
     """isolated / duration_band / profile / route / underlying_route per row:
-    :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key."""
+    :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key,
+    the route as :func:`~verbind.core.profile.research_route` gives it. Also, when some
+    row has neither loneliness nor isolation (no route), a boolean column saying where."""
     from verbind.core import profile
 
     codes = keys.rechunk().to_numpy()  # one buffer, no copy; keys are never null
@@ -1621,6 +1655,7 @@ def _profile_columns(
     resolved = profile.resolved_settings(settings)
     size = int(slots[-1]) + 1 if len(slots) else 0
     out: dict[str, list[Any]] = {c: [None] * size for c in PROFILE_COLUMNS}
+    no_data = [False] * size
     decided: dict[Any, Any] = {}
     for slot, row in zip(slots.tolist(), digits.tolist(), strict=True):
         inputs = profile.derive_inputs(_summary(pkey.comps, row), resolved)
@@ -1630,8 +1665,8 @@ def _profile_columns(
         out["isolated"][slot] = inputs.isolated
         out["duration_band"][slot] = decision.duration_band
         out["profile"][slot] = decision.quadrant
-        out["route"][slot] = decision.route
-        out["underlying_route"][slot] = decision.underlying_route
+        out["route"][slot], out["underlying_route"][slot] = profile.research_route(inputs, decision)
+        no_data[slot] = profile.nothing_measured(inputs)
 
     dtypes = {
         "isolated": pl.Boolean,
@@ -1649,4 +1684,45 @@ def _profile_columns(
             for name in PROFILE_COLUMNS
         )
     )
-    return frame.get_columns()
+    mask = None
+    if any(no_data):
+        mask = (
+            pl.Series("key", index)
+            .to_frame()
+            .select(pl.lit(pl.Series(no_data, dtype=pl.Boolean)).gather(pl.col("key")))
+        )
+        mask = mask.to_series().alias(NO_ROUTE_COLUMN)
+    return frame.get_columns(), mask
+
+
+NO_ROUTE_COLUMN = _tmp("no_route")
+
+
+def _no_route_errors(route: pl.Series, no_route: pl.Series) -> pl.DataFrame:
+    """One problem per row that has no route because neither loneliness nor social
+    isolation could be scored (its other problems say why), or only crisis help."""
+    from verbind.core import profile
+
+    titles = registry()
+    needs = (
+        f"{' / '.join(titles[i].short_title for i in profile.LONELINESS_PREFERENCE)} "
+        f"or {' / '.join(titles[i].short_title for i in profile.ISOLATION_INSTRUMENTS)} "
+        "with enough valid answers"
+    )
+    return (
+        pl.DataFrame([route, no_route])
+        .with_row_index("row", offset=ROW_BASE)
+        .filter(pl.col(NO_ROUTE_COLUMN))
+        .select(
+            pl.col("row").cast(pl.Int64),
+            pl.lit("profile").alias("instrument"),
+            pl.lit("route").alias("column"),
+            pl.lit(None, pl.String).alias("item"),
+            pl.lit(None, pl.String).alias("value"),
+            pl.when(pl.col("route").is_null())
+            .then(pl.lit(f"{NO_ROUTE}: {NO_ROUTE_WHY}"))
+            .otherwise(pl.lit(f"{NO_ROUTE} beneath crisis help: {NO_ROUTE_WHY}"))
+            .alias("problem"),
+            pl.lit(needs).alias("allowed"),
+        )
+    )
