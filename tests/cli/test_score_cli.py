@@ -13,6 +13,7 @@ import pyreadstat
 from typer.testing import CliRunner
 
 from verbind.cli.main import app
+from verbind.core import bulk
 
 WIDE = {"COLUMNS": "400", "NO_COLOR": "1"}
 REPO = Path(__file__).resolve().parents[2]
@@ -41,10 +42,16 @@ def test_score_csv_with_errors_file_and_group_table(tmp_path):
     assert scored["djg11_total"].to_list() == [11, 0, None, 0]
     assert scored.columns[: frame.width] == frame.columns  # input kept as it was
     errors = pl.read_csv(tmp_path / "out.errors.csv", infer_schema=False)
-    assert errors.select("row", "column", "value").rows() == [("3", "djg11_3", "8")]
+    assert errors.select("row", "column", "value").rows() == [
+        ("3", "djg11_3", "8"),
+        ("3", "route", None),  # no loneliness score on row 3, and no isolation instrument
+    ]
     assert "3=more or less/min of meer" in errors["allowed"][0]
+    assert errors["problem"][1] == f"{bulk.NO_ROUTE}: {bulk.NO_ROUTE_WHY}"
     text = result.output
     assert re.search(r"rows with invalid answers\s*│\s*1\s", text)
+    assert re.search(r"rows with no route\s*│\s*1\s", text)
+    assert pl.read_csv(out)["route"].to_list()[2] is None
     assert "isolated" not in text  # no isolation instrument: no empty column
     assert "out.errors.csv" in text
     # Noord: 1 of 2 lonely = 50.0% (9.5-90.5); Zuid: the invalid row is left out (0 of 1).
@@ -96,7 +103,9 @@ def test_nothing_scored_exits_1_and_writes_errors_but_no_output(tmp_path):
     assert result.exit_code == 1
     assert "no row could be scored" in result.output
     assert not out.exists()
-    assert pl.read_csv(errors).height == 11
+    problems = pl.read_csv(errors)
+    assert problems.height == 12  # 11 unknown answers, then why the row has no route
+    assert problems["column"][-1] == "route"
 
 
 def test_wrong_arguments_exit_2_with_a_clear_message(tmp_path):

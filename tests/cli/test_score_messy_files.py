@@ -45,6 +45,39 @@ def test_dutch_excel_export_scores_and_says_how_it_was_read(tmp_path):
     assert scored.get_column("opmerking").to_list() == ["één café"]
 
 
+def test_dutch_excel_column_mixing_labels_and_decimal_comma_codes(tmp_path):
+    rows = [["ja", *["2,0"] * 10], ["2,0", *["2,0"] * 10], ["2,5", *["2,0"] * 10]]
+    src = tmp_path / "gemengd.csv"
+    src.write_bytes(("\r\n".join(";".join(r) for r in [DJG_COLS, *rows]) + "\r\n").encode())
+    out = tmp_path / "uitslag.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.strip("│ ").split()) for line in result.output.splitlines()]
+    assert "djg11_1 │ '2,5' │ 1 │ 3 │ 1, 2, 3, 4, 5" in lines, result.output
+    scored = pl.read_csv(out, separator=";", decimal_comma=True)
+    assert scored.get_column("djg11_total").to_list() == [6, 6, None]
+    errors = pl.read_csv(tmp_path / "uitslag.errors.csv", separator=";")
+    assert errors.select("row", "column", "value").rows() == [
+        (3, "djg11_1", "2,5"),
+        (3, "route", None),  # no loneliness score, and no isolation instrument
+    ]
+
+
+def test_no_route_without_loneliness_or_isolation_scales_is_said_once(tmp_path):
+    # The ONS question is scored but the profile does not read it (no validated cut-off).
+    src = tmp_path / "ons.csv"
+    src.write_text("ons,duration,context_safety\n2,4,nee\n1,4,ja\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert said(result, "Warning: no route: the file has no loneliness or social isolation")
+    assert said(result, "rows with no route │ 2")
+    scored = pl.read_csv(out)
+    assert scored["route"].to_list() == [None, "crisis_help"]
+    assert scored["safety"].to_list() == [False, True]
+    assert not (tmp_path / "out.errors.csv").exists()
+
+
 def test_unknown_codes_are_listed_once_each_with_rows_and_allowed_codes(tmp_path):
     codes = [[2] * 11, [2] * 10 + [9], [4] * 10 + [9], [4] * 11, [2] * 5 + [-1] + [2] * 5]
     src = tmp_path / "nine.csv"

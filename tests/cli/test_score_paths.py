@@ -78,7 +78,7 @@ def test_default_errors_file_that_is_the_input_is_refused(tmp_path):
     assert src.read_bytes() == before
     ok = run("score", src, "-o", tmp_path / "x.csv", "--errors", tmp_path / "e.csv")
     assert ok.exit_code == 1, ok.output  # nothing scorable, but reported, input kept
-    assert pl.read_csv(tmp_path / "e.csv").height == 11
+    assert pl.read_csv(tmp_path / "e.csv").height == 12  # 11 answers, and no route
     assert src.read_bytes() == before
 
 

@@ -57,5 +57,6 @@ def test_spss_value_labels_and_user_missing_codes(tmp_path):
     want = _want(meant)
     assert want == [4, 0, None, 5]
     assert result.frame.get_column("djg6_total").to_list() == want
-    (problem,) = result.errors.get_column("problem").to_list()
+    problem, no_route = result.errors.get_column("problem").to_list()
     assert problem.startswith(bulk.TOO_MANY_MISSING)
+    assert no_route.startswith(bulk.NO_ROUTE)

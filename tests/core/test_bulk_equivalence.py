@@ -138,7 +138,9 @@ def test_bulk_equals_score_row_by_row(instrument_id):
     [{}, {"isolation_combine": "both", "djg11_lonely_cutoff": 4, "chronic_from_months": 12}],
 )
 def test_bulk_profile_equals_build_profile_row_by_row(overrides):
-    """The profile columns come from the same rules as one person's profile."""
+    """The profile columns come from the same rules as one person's profile; the route
+    as research output gives it (no route where nothing was measured, and then a reason
+    in the error report)."""
     import datetime as dt
 
     from verbind.core import demo_data, profile
@@ -149,6 +151,10 @@ def test_bulk_profile_equals_build_profile_row_by_row(overrides):
     )  # fmt: skip
     result = bulk.score_frame(frame, bulk.ColumnMapping(settings=overrides))
     out = result.frame
+    no_route_rows = set(
+        result.errors.filter(pl.col("problem").str.starts_with(bulk.NO_ROUTE))["row"]
+    )
+    assert result.no_route_rows == len(no_route_rows) > 0
     instruments = [
         registry()[i] for i in ("djg11", "djg6", "lsns6", "steptoe", "duration", "context")
     ]
@@ -168,8 +174,16 @@ def test_bulk_profile_equals_build_profile_row_by_row(overrides):
         got = out.row(n, named=True)
         assert got["profile"] == want.classification.quadrant, (n, row)
         assert got["duration_band"] == want.classification.duration_band, (n, row)
-        assert got["route"] == want.classification.route, (n, row)
-        assert got["underlying_route"] == want.classification.underlying_route, (n, row)
+        route, underlying = profile.research_route(want.inputs, want.classification)
+        assert got["route"] == route, (n, row)
+        assert got["underlying_route"] == underlying, (n, row)
+        nothing = profile.nothing_measured(want.inputs)
+        assert (n + bulk.ROW_BASE in no_route_rows) == nothing, (n, row)
+        if not nothing:
+            assert (route, underlying) == (
+                want.classification.route,
+                want.classification.underlying_route,
+            ), (n, row)
         assert got["isolated"] == want.inputs.isolated, (n, row)
         safety = want.inputs.safety
         assert got["safety"] == (None if safety is None else safety == "yes"), (n, row)

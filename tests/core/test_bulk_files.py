@@ -76,7 +76,10 @@ def test_csv_with_text_far_below_the_first_rows_is_read_and_reported(tmp_path):
     assert result.frame["djg11_total"][299] == 0
     assert result.frame["djg11_total"][300] is None
     errors = result.errors.to_dicts()
-    assert [(e["row"], e["column"], e["value"]) for e in errors] == [(301, "djg11_5", "weet niet")]
+    assert [(e["row"], e["column"], e["value"]) for e in errors] == [
+        (301, "djg11_5", "weet niet"),
+        (301, "route", None),  # the file has no other loneliness or isolation scale
+    ]
 
 
 def test_parquet_round_trip(tmp_path):
@@ -184,10 +187,12 @@ def test_too_many_missing_is_reported_with_the_missing_columns():
     )
     result = bulk.score_frame(frame)
     assert result.frame["djg11_total"].to_list() == [None, 3]
-    (error,) = result.errors.to_dicts()
+    error, no_route = result.errors.to_dicts()
     assert error["row"] == 1 and error["column"] == "djg11_2, djg11_7"
     assert error["problem"].startswith(bulk.TOO_MANY_MISSING)
+    assert (no_route["row"], no_route["column"]) == (1, "route")
     assert result.incomplete_rows == 1 and result.invalid_rows == 0
+    assert result.no_route_rows == 1
 
 
 def test_one_missing_answer_is_allowed_and_not_imputed():
@@ -332,6 +337,53 @@ def test_safety_in_integer_codes_with_a_bad_code_elsewhere():
         "crisis_help", "alternative_support", "crisis_help",
     ]  # fmt: skip
     assert [e["row"] for e in result.errors.to_dicts()] == [1, 2]
+
+
+def test_a_row_with_nothing_scored_gets_no_route_and_a_reason(tmp_path):
+    """Neither loneliness nor isolation could be scored: no route is invented (the
+    person-level rule offers a conversation); crisis help still shows for a "yes"."""
+    lsns = [f"lsns6_{i}" for i in range(1, 7)]
+    header = [f"djg11_{i}" for i in range(1, 12)] + lsns + ["duration", "context_safety"]
+    empty = [""] * 17
+    rows = [
+        [*map(str, ALL_LONELY), *["1"] * 6, "4", "nee"],  # scored: lonely and isolated
+        [*empty, "4", "nee"],  # nothing scored, no danger: no route
+        [*empty, "4", "ja"],  # nothing scored, safety yes: crisis help, nothing beneath
+        [*["x"] * 11, *["1"] * 6, "4", "nee"],  # isolation only: the documented rule
+        [*["x"] * 11, *[""] * 6, "", ""],  # unreadable and empty
+    ]
+    path = tmp_path / "leeg.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    result = bulk.score_frame(bulk.read_survey(path).frame)
+    f = result.frame
+    assert f["route"].cast(pl.String).to_list() == [
+        "alternative_support", None, "crisis_help", "alternative_support", None,
+    ]  # fmt: skip
+    assert f["underlying_route"].to_list() == [None] * 5
+    assert f["safety"].to_list() == [False, False, True, False, None]
+    assert f["profile"].cast(pl.String).to_list()[1:3] == ["unknown", "unknown"]
+    no_route = result.errors.filter(pl.col("column") == "route")
+    assert no_route.select("row", "instrument", "problem").rows() == [
+        (2, "profile", f"{bulk.NO_ROUTE}: {bulk.NO_ROUTE_WHY}"),
+        (3, "profile", f"{bulk.NO_ROUTE} beneath crisis help: {bulk.NO_ROUTE_WHY}"),
+        (5, "profile", f"{bulk.NO_ROUTE}: {bulk.NO_ROUTE_WHY}"),
+    ]
+    assert "DJG-11" in no_route["allowed"][0] and "LSNS-6" in no_route["allowed"][0]
+    assert result.no_route_rows == 3
+    # The row's own problems come first, then why it has no route.
+    assert result.errors.filter(pl.col("row") == 2)["column"].to_list()[-1] == "route"
+    # Counts of the other problems do not change.
+    assert result.invalid_rows == 2 and result.incomplete_rows == 2
+
+
+def test_a_file_without_loneliness_or_isolation_questions_says_so_once():
+    frame = pl.DataFrame({"duration": [4, 1, None], "context_safety": ["nee", "ja", None]})
+    result = bulk.score_frame(frame)
+    assert result.frame["route"].cast(pl.String).to_list() == [None, "crisis_help", None]
+    assert result.no_route_rows == 3
+    assert result.errors.height == 0  # not one line per row: one warning
+    (warning,) = [w for w in result.warnings if w.startswith(bulk.NO_ROUTE)]
+    assert "no loneliness or social isolation questions" in warning
 
 
 def test_safety_column_without_any_scored_instrument():

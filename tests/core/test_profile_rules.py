@@ -215,6 +215,24 @@ def test_invariants_over_every_combination(everything):
         assert prefixes.count("route") == 1, where
 
 
+def test_research_route_is_empty_only_when_nothing_was_measured(everything):
+    """Research output (bulk scoring): no route when neither loneliness nor isolation is
+    known, crisis help still shown; every other combination keeps classify's route."""
+    from verbind.core.profile import nothing_measured, research_route
+
+    for i, c in everything:
+        where = f"{i} -> {c}"
+        route, underlying = research_route(i, c)
+        if i.lonely is None and i.isolated is None:
+            assert nothing_measured(i), where
+            assert c.route == ("crisis_help" if i.safety == "yes" else "alternative_support")
+            assert route == ("crisis_help" if i.safety == "yes" else None), where
+            assert underlying is None, where
+        else:
+            assert not nothing_measured(i), where
+            assert (route, underlying) == (c.route, c.underlying_route), where
+
+
 def test_every_reachable_combination_is_in_the_expected_table(everything):
     reachable = {(c.quadrant, c.duration_band, c.effective_route) for _, c in everything}
     in_table = {(row[2], row[3], row[5] or row[4]) for row in EXPECTED}

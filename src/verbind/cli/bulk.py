@@ -102,7 +102,11 @@ def run_score(
         )
     start = time.perf_counter()
     result = bulk.score_frame(
-        survey.frame, mapping, value_labels=survey.value_labels, progress=progress
+        survey.frame,
+        mapping,
+        value_labels=survey.value_labels,
+        progress=progress,
+        decimal_comma=survey.dutch_excel,
     )
     timings["score"] = time.perf_counter() - start
 
@@ -338,6 +342,8 @@ def score_command(
     summary.add_row("not scored", f"{result.unscored_rows:,}")
     summary.add_row("rows with invalid answers", f"{result.invalid_rows:,}")
     summary.add_row("rows with too many missing", f"{result.incomplete_rows:,}")
+    if "route" in result.frame.columns:
+        summary.add_row("rows with no route", f"{result.no_route_rows:,}")
     summary.add_row("problems reported", f"{result.errors.height:,}")
     summary.add_row("errors file", str(errors_file) if errors_file else "(none: no problems)")
     summary.add_row("output", str(output) if result.anything_scored else "(not written)")

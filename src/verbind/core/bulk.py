@@ -23,7 +23,10 @@ scoring packs what :class:`~verbind.core.profile.InputSummary` holds (per instru
 cut-off met, level, subscale cut-offs; the duration and context answers) into one
 integer, and calls :func:`~verbind.core.profile.derive_inputs` and
 :func:`~verbind.core.profile.classify` once per *distinct* integer, then joins the answers
-back. So which scale counts, how isolation combines and the routes exist only there.
+back. So which scale counts, how isolation combines and the routes exist only there,
+including :func:`~verbind.core.profile.research_route`: a row in which neither loneliness
+nor isolation could be scored gets no route (crisis help still shows), and a reason in the
+error report.
 
 A row with an answer that cannot be interpreted is reported (row, column, value, allowed
 values) and gets no result for that instrument; other instruments and rows are still
@@ -39,17 +42,21 @@ Pure Python + polars: no Django imports.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import dataclasses
 import functools
-import io
 import itertools
 import operator
+import os
+import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
@@ -87,6 +94,8 @@ ERROR_SCHEMA = {
 # Kinds of reported problems (the "problem" column starts with one of these).
 INVALID_ANSWER = "unknown answer"
 TOO_MANY_MISSING = "too many answers missing"
+NO_ROUTE = "no route"
+NO_ROUTE_WHY = "neither loneliness nor social isolation could be scored"
 
 Progress = Callable[[str, int, int], None]
 
@@ -345,8 +354,12 @@ def output_kind(path: Path | str) -> str:
     return SUPPORTED_OUTPUTS[suffix]
 
 
-def read_survey(path: Path | str) -> Survey:
-    """Read a CSV, Parquet or SPSS file. Raises BulkInputError with a clear reason."""
+def read_survey(path: Path | str, *, transcode_chunk_size: int | None = None) -> Survey:
+    """Read a CSV, Parquet or SPSS file. Raises BulkInputError with a clear reason.
+
+    ``transcode_chunk_size``: how many bytes of a Windows-1252 CSV file are converted to
+    UTF-8 at a time (default :data:`TRANSCODE_CHUNK_BYTES`).
+    """
     path = Path(path)
     kind = input_kind(path)
     if not path.exists():
@@ -355,7 +368,7 @@ def read_survey(path: Path | str) -> Survey:
         raise BulkInputError(f"{path}: not a file")
     try:
         if kind == "csv":
-            frame, notes, separator = _read_csv(path)
+            frame, notes, separator = _read_csv(path, transcode_chunk_size or TRANSCODE_CHUNK_BYTES)
             survey = Survey(frame, path=path, notes=tuple(notes), dutch_excel=separator == ";")
         elif kind == "parquet":
             survey = Survey(pl.read_parquet(path), path=path)
@@ -395,61 +408,72 @@ CSV_MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "#NULL!", "."
 _LEGACY_ENCODING = "cp1252"
 
 
-def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str], str]:
+# A Windows-1252 file is converted to UTF-8 this many bytes at a time into a temporary
+# file, which polars then reads: memory stays bounded, however large the file.
+TRANSCODE_CHUNK_BYTES = 4 * 1024 * 1024
+# How much of the top of a file shows its separator and whether it is UTF-8.
+_SAMPLE_BYTES = 64 * 1024
+
+
+def _read_csv(
+    path: Path, transcode_chunk_size: int = TRANSCODE_CHUNK_BYTES
+) -> tuple[pl.DataFrame, list[str], str]:
     """A CSV file as a frame, notes on how it was read, and its separator.
 
     Separator: the most frequent of , ; and tab on the header line. A ``;`` file is a
     Dutch (or other European) spreadsheet export, where the comma is the decimal sign:
     ``2,0`` is read as 2.0. Encoding: UTF-8 (with or without BOM); a file that is not
-    valid UTF-8 is read as Windows-1252 (a note says so), so ``één`` stays ``één``.
+    valid UTF-8 is read as Windows-1252 (a note says so), so ``één`` stays ``één``: it is
+    converted in chunks to a temporary UTF-8 file, removed when reading ends, also on
+    an error.
     """
     with path.open("rb") as fh:
-        head = fh.read(64 * 1024)
+        head = fh.read(_SAMPLE_BYTES)
     if not head.strip():
         raise BulkInputError(f"{path.name}: the file is empty")
     notes: list[str] = []
-    source: Path | io.BytesIO = path
-    try:
-        head.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError as exc:
-        # Only a cut-off multi-byte character at the end of the sample is still utf-8.
-        utf8 = exc.start >= len(head) - 4
-    if not utf8:
-        source, note = _transcoded(path)
-        notes.append(note)
-        head = source.getvalue()[: 64 * 1024]
-    lines = head.splitlines()
-    first_line = (lines[0] if lines else head).removeprefix(b"\xef\xbb\xbf")
-    counts = {sep: first_line.count(sep.encode()) for sep in (",", ";", "\t")}
-    separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
-    header = next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=separator), [])
-    options: dict[str, Any] = {"separator": separator, "decimal_comma": separator == ";"}
-    try:
-        frame = _read_csv_frame(source, options)
-    except pl.exceptions.ComputeError as exc:
-        if source is not path or "utf-8" not in str(exc).lower():
-            raise
-        # Valid UTF-8 at the top, not further down: the whole file is Windows-1252.
-        source, note = _transcoded(path)
-        notes.append(note)
-        frame = _read_csv_frame(source, options)
-    if _has_missing_markers(frame):
-        # Read again with the markers as empty (reading with them always costs about
-        # 70% more time, so only files that use them pay for it).
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
-        frame = _read_csv_frame(source, {**options, "null_values": list(CSV_MISSING_MARKERS)})
-        notes.append(
-            f"{path.name}: cells holding only {', '.join(CSV_MISSING_MARKERS)} "
-            "are read as empty (not answered)"
-        )
+    with contextlib.ExitStack() as cleanup:
+        source = path
+        try:
+            head.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError as exc:
+            # Only a cut-off multi-byte character at the end of the sample is still utf-8.
+            utf8 = exc.start >= len(head) - 4
+        if not utf8:
+            source, note = _transcoded(path, cleanup, transcode_chunk_size)
+            notes.append(note)
+            with source.open("rb") as fh:
+                head = fh.read(_SAMPLE_BYTES)
+        lines = head.splitlines()
+        first_line = (lines[0] if lines else head).removeprefix(b"\xef\xbb\xbf")
+        counts = {sep: first_line.count(sep.encode()) for sep in (",", ";", "\t")}
+        separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+        header = next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=separator), [])
+        options: dict[str, Any] = {"separator": separator, "decimal_comma": separator == ";"}
+        try:
+            frame = _read_csv_frame(source, options)
+        except pl.exceptions.ComputeError as exc:
+            if source is not path or "utf-8" not in str(exc).lower():
+                raise
+            # Valid UTF-8 at the top, not further down: the whole file is Windows-1252.
+            source, note = _transcoded(path, cleanup, transcode_chunk_size)
+            notes.append(note)
+            frame = _read_csv_frame(source, options)
+        if _has_missing_markers(frame):
+            # Read again with the markers as empty (reading with them always costs about
+            # 70% more time, so only files that use them pay for it).
+            frame = _read_csv_frame(source, {**options, "null_values": list(CSV_MISSING_MARKERS)})
+            notes.append(
+                f"{path.name}: cells holding only {', '.join(CSV_MISSING_MARKERS)} "
+                "are read as empty (not answered)"
+            )
     if separator == ";":
         notes.append(f"{path.name}: read as a ';'-separated file with the decimal comma (2,0 = 2)")
     return frame, notes + _duplicate_notes(path, header), separator
 
 
-def _read_csv_frame(source: Path | io.BytesIO, options: Mapping[str, Any]) -> pl.DataFrame:
+def _read_csv_frame(source: Path, options: Mapping[str, Any]) -> pl.DataFrame:
     try:
         return pl.read_csv(source, **options)
     except pl.exceptions.ComputeError as exc:
@@ -457,8 +481,6 @@ def _read_csv_frame(source: Path | io.BytesIO, options: Mapping[str, Any]) -> pl
             raise
         # A column that looked numeric has text further down: read everything as text
         # and let scoring report the values it cannot interpret.
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
         return pl.read_csv(source, infer_schema=False, **options)
 
 
@@ -471,15 +493,36 @@ def _has_missing_markers(frame: pl.DataFrame) -> bool:
     return bool(frame.select(pl.any_horizontal(pl.col(text).is_in(markers).any())).item())
 
 
-def _transcoded(path: Path) -> tuple[io.BytesIO, str]:
-    raw = path.read_bytes()
-    try:
-        text, name = raw.decode(_LEGACY_ENCODING), "Windows-1252"
-    except UnicodeDecodeError:
-        # Bytes cp1252 leaves undefined (0x81 ...): Latin-1 reads every byte.
-        text, name = raw.decode("latin-1"), "Latin-1"
+def transcode_to_utf8(source: Path, target: BinaryIO, encoding: str, chunk_size: int) -> None:
+    """Copy ``source`` in ``encoding`` to ``target`` as UTF-8, ``chunk_size`` bytes at a
+    time (an incremental decoder: a character split over two chunks is kept whole).
+    Raises UnicodeDecodeError on a byte the encoding does not define."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with source.open("rb") as fh:
+        while chunk := fh.read(chunk_size):
+            target.write(decoder.decode(chunk).encode("utf-8"))
+    target.write(decoder.decode(b"", final=True).encode("utf-8"))
+
+
+def _transcoded(path: Path, cleanup: contextlib.ExitStack, chunk_size: int) -> tuple[Path, str]:
+    """``path`` converted to a temporary UTF-8 file, removed when ``cleanup`` closes."""
+    fd, name = tempfile.mkstemp(prefix="verbind-", suffix=".utf8.csv")
+    target = Path(name)
+    cleanup.callback(target.unlink, missing_ok=True)
+    with os.fdopen(fd, "wb") as out:
+        try:
+            transcode_to_utf8(path, out, _LEGACY_ENCODING, chunk_size)
+            name = "Windows-1252"
+        except UnicodeDecodeError:
+            # Bytes cp1252 leaves undefined (0x81 ...): Latin-1 reads every byte.
+            out.seek(0)
+            out.truncate()
+            transcode_to_utf8(path, out, "latin-1", chunk_size)
+            name = "Latin-1"
     note = f"{path.name}: not UTF-8; read as {name} (the encoding of Excel on Windows)"
-    return io.BytesIO(text.encode("utf-8")), note
+    return target, note
 
 
 def _duplicate_notes(path: Path, header: Sequence[str]) -> list[str]:
@@ -558,6 +601,9 @@ class BulkResult:
     unscored_rows: int  # rows where no instrument got a result
     invalid_rows: int  # rows with at least one answer that could not be interpreted
     incomplete_rows: int  # rows with too many missing answers (and no invalid answer)
+    # Rows with neither loneliness nor social isolation scored: no route (crisis help only
+    # when the safety question says so). 0 without profile columns.
+    no_route_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     settings: Mapping[str, Any] = field(default_factory=dict)
     # Seconds per step of score_frame (plan, pass, report, profile), for benchmarks.
@@ -583,12 +629,16 @@ class _ColumnResolver:
         form: str | None,
         coding: Coding | None,
         labels: Mapping[Any, str] | None,
+        decimal_comma: bool = False,
     ):
         self.inst, self.item, self.form = inst, item, form
         self.coding = coding or None
         self.labels = labels or None
+        self.decimal_comma = decimal_comma
 
     def __call__(self, value: Any) -> str | None:
+        if self.decimal_comma and isinstance(value, str):
+            value = decimal_point(value)
         if self.coding is not None and not is_missing(value):
             key = self.coding.lookup(value)
             if key is not _MISSING:
@@ -624,6 +674,18 @@ class _ColumnResolver:
                 if k in self.labels:
                     return self.labels[k]
         return None
+
+
+# A number written with the decimal comma, as a whole cell: "2,0", " -1,0 ", "2,5".
+_DECIMAL_COMMA_NUMBER = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*")
+
+
+def decimal_point(value: str) -> str:
+    """``"2,0"`` -> ``"2.0"`` for a file with the decimal comma (Dutch Excel), so the text
+    cell of a column that mixes labels and numbers reads as code 2, as its number cells
+    do; ``"2,5"`` becomes ``"2.5"``, which is no code (reported as an unknown answer).
+    Anything else, such as the label ``"ja, zeker"``, is returned unchanged."""
+    return value.replace(",", ".") if _DECIMAL_COMMA_NUMBER.fullmatch(value) else value
 
 
 @dataclass
@@ -874,10 +936,11 @@ def _plan_column(
     form: str | None,
     coding: Coding | None,
     labels: Mapping[Any, str] | None,
+    decimal_comma: bool = False,
 ) -> _ColumnPlan:
     keys = _item_option_keys(inst, item)
     pos_of = {k: n for n, k in enumerate(keys)}
-    resolver = _ColumnResolver(inst, item, form, coding, labels)
+    resolver = _ColumnResolver(inst, item, form, coding, labels, decimal_comma)
     allowed = "; ".join(allowed_answers(inst, item, form))
     series = frame.get_column(column)
     dtype = series.dtype
@@ -999,8 +1062,14 @@ def score_frame(
     *,
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     progress: Progress | None = None,
+    decimal_comma: bool = False,
 ) -> BulkResult:
-    """Score every instrument found in ``frame``; see the module docstring."""
+    """Score every instrument found in ``frame``; see the module docstring.
+
+    ``decimal_comma``: the file writes numbers with the decimal comma (a Dutch Excel CSV,
+    :attr:`Survey.dutch_excel`): a text cell ``"2,0"`` is code 2, as the number cells of
+    such a file are, and unknown answers are reported as the file wrote them (``2,5``).
+    """
     from verbind.core.profile import resolved_settings
 
     mapping = mapping or ColumnMapping()
@@ -1044,10 +1113,11 @@ def score_frame(
             std = inst.column(item_id)
             coding = mapping.codings.get(std) or mapping.codings.get(inst.id)
             inst_plans[item_id] = _plan_column(
-                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col)
-            )
+                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col),
+                decimal_comma,
+            )  # fmt: skip
         plans[inst.id] = inst_plans
-    work = _Work(found, plans)
+    work = _Work(found, plans, decimal_comma)
 
     # Pass 1: per item its points (scored items) or its option position (the others);
     # null = missing or invalid. Then per instrument: any invalid answer, missing counts.
@@ -1137,10 +1207,27 @@ def score_frame(
 
     lap("report")
     columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
+    no_route_rows = 0
     if profile_key is not None:
-        for series in _profile_columns(scored.get_column(profile_key.name), profile_key, settings):
+        profile_series, no_route = _profile_columns(
+            scored.get_column(profile_key.name), profile_key, settings
+        )
+        for series in profile_series:
             columns[series.name] = series
         result_columns += list(PROFILE_COLUMNS)
+        if no_route is not None:
+            no_route_rows = int(no_route.sum())
+            if not work.measures_loneliness_or_isolation():
+                # The file has no scale to base a route on: one warning, not one per row.
+                warnings.append(
+                    f"{NO_ROUTE}: the file has no loneliness or social isolation questions, "
+                    "so the route column is empty (crisis help only where the safety "
+                    "question was answered yes)"
+                )
+            else:
+                extra = _no_route_errors(columns["route"], no_route)
+                errors = pl.concat([errors, extra.cast(ERROR_SCHEMA)])  # type: ignore[arg-type]
+                errors = errors.sort("row", maintain_order=True)
     tick("profile", steps, steps)
 
     # Output: every input column unchanged, then the results (replacing same-named ones).
@@ -1163,6 +1250,7 @@ def score_frame(
         unscored_rows=int(counts["unscored"] or 0),
         invalid_rows=int(counts["invalid"] or 0),
         incomplete_rows=int(err_rows - (counts["invalid"] or 0)),
+        no_route_rows=no_route_rows,
         warnings=warnings,
         settings=settings,
         timings=timings,
@@ -1184,12 +1272,19 @@ class _Work:
 
     found: Sequence[InstrumentColumns]
     plans: Mapping[str, Mapping[str, _ColumnPlan]]
+    decimal_comma: bool = False
 
     def value(self, inst: Instrument, item_id: str) -> pl.Expr:
         """Points (or option position) of an item; null literal for a column not in the file."""
         if item_id not in self.plans[inst.id]:
             return pl.lit(None, pl.Int8)
         return pl.col(_tmp("val", inst.id, item_id))
+
+    def measures_loneliness_or_isolation(self) -> bool:
+        """Whether the file holds a scale the profile reads loneliness or isolation from."""
+        from verbind.core.profile import VERDICT_INSTRUMENTS
+
+        return any(ic.instrument.id in VERDICT_INSTRUMENTS for ic in self.found)
 
     def may_be_invalid(self, inst: Instrument) -> bool:
         return any(p.invalid is not None for p in self.plans[inst.id].values())
@@ -1302,6 +1397,15 @@ def _flag_exprs(
     ]
 
 
+def _as_written(plan: _ColumnPlan, decimal_comma: bool) -> pl.Expr:
+    """A column's value as text, with the file's decimal sign (``2,5`` in a Dutch Excel
+    file, not polars' ``2.5``), so a researcher finds it in the file."""
+    value = pl.col(plan.column).cast(pl.String)
+    if decimal_comma and plan.dtype.is_float():
+        value = value.str.replace(".", ",", literal=True)
+    return value
+
+
 def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
     """One row per problem: an answer that cannot be interpreted, or too many missing."""
     # Filter first, then build the report columns: only problem rows pay for strings.
@@ -1321,7 +1425,7 @@ def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
                     pl.lit(inst.id).alias("instrument"),
                     pl.lit(plan.column).alias("column"),
                     pl.lit(inst.column(item_id)).alias("item"),
-                    pl.col(plan.column).cast(pl.String).alias("value"),
+                    _as_written(plan, work.decimal_comma).alias("value"),
                     pl.lit(INVALID_ANSWER).alias("problem"),
                     pl.lit(plan.allowed).alias("allowed"),
                 )
@@ -1523,9 +1627,11 @@ class _ProfileKey:
 
 def _profile_columns(
     keys: pl.Series, pkey: _ProfileKey, settings: Mapping[str, Any]
-) -> list[pl.Series]:
+) -> tuple[list[pl.Series], pl.Series | None]:
     """isolated / duration_band / profile / route / underlying_route per row:
-    :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key."""
+    :func:`verbind.core.profile.derive_inputs` and ``classify`` once per distinct key,
+    the route as :func:`~verbind.core.profile.research_route` gives it. Also, when some
+    row has neither loneliness nor isolation (no route), a boolean column saying where."""
     from verbind.core import profile
 
     codes = keys.rechunk().to_numpy()  # one buffer, no copy; keys are never null
@@ -1549,6 +1655,7 @@ def _profile_columns(
     resolved = profile.resolved_settings(settings)
     size = int(slots[-1]) + 1 if len(slots) else 0
     out: dict[str, list[Any]] = {c: [None] * size for c in PROFILE_COLUMNS}
+    no_data = [False] * size
     decided: dict[Any, Any] = {}
     for slot, row in zip(slots.tolist(), digits.tolist(), strict=True):
         inputs = profile.derive_inputs(_summary(pkey.comps, row), resolved)
@@ -1558,8 +1665,8 @@ def _profile_columns(
         out["isolated"][slot] = inputs.isolated
         out["duration_band"][slot] = decision.duration_band
         out["profile"][slot] = decision.quadrant
-        out["route"][slot] = decision.route
-        out["underlying_route"][slot] = decision.underlying_route
+        out["route"][slot], out["underlying_route"][slot] = profile.research_route(inputs, decision)
+        no_data[slot] = profile.nothing_measured(inputs)
 
     dtypes = {
         "isolated": pl.Boolean,
@@ -1577,4 +1684,45 @@ def _profile_columns(
             for name in PROFILE_COLUMNS
         )
     )
-    return frame.get_columns()
+    mask = None
+    if any(no_data):
+        mask = (
+            pl.Series("key", index)
+            .to_frame()
+            .select(pl.lit(pl.Series(no_data, dtype=pl.Boolean)).gather(pl.col("key")))
+        )
+        mask = mask.to_series().alias(NO_ROUTE_COLUMN)
+    return frame.get_columns(), mask
+
+
+NO_ROUTE_COLUMN = _tmp("no_route")
+
+
+def _no_route_errors(route: pl.Series, no_route: pl.Series) -> pl.DataFrame:
+    """One problem per row that has no route because neither loneliness nor social
+    isolation could be scored (its other problems say why), or only crisis help."""
+    from verbind.core import profile
+
+    titles = registry()
+    needs = (
+        f"{' / '.join(titles[i].short_title for i in profile.LONELINESS_PREFERENCE)} "
+        f"or {' / '.join(titles[i].short_title for i in profile.ISOLATION_INSTRUMENTS)} "
+        "with enough valid answers"
+    )
+    return (
+        pl.DataFrame([route, no_route])
+        .with_row_index("row", offset=ROW_BASE)
+        .filter(pl.col(NO_ROUTE_COLUMN))
+        .select(
+            pl.col("row").cast(pl.Int64),
+            pl.lit("profile").alias("instrument"),
+            pl.lit("route").alias("column"),
+            pl.lit(None, pl.String).alias("item"),
+            pl.lit(None, pl.String).alias("value"),
+            pl.when(pl.col("route").is_null())
+            .then(pl.lit(f"{NO_ROUTE}: {NO_ROUTE_WHY}"))
+            .otherwise(pl.lit(f"{NO_ROUTE} beneath crisis help: {NO_ROUTE_WHY}"))
+            .alias("problem"),
+            pl.lit(needs).alias("allowed"),
+        )
+    )

@@ -603,6 +603,29 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
     )
 
 
+def nothing_measured(inputs: ProfileInputs) -> bool:
+    """Neither loneliness nor social isolation is known: no scale to base a route on."""
+    return inputs.lonely is None and inputs.isolated is None
+
+
+def research_route(
+    inputs: ProfileInputs, decision: Classification
+) -> tuple[str | None, str | None]:
+    """(route, underlying route) as research output (``verbind score``) reports them.
+
+    As :func:`classify` decided, except when :func:`nothing_measured`: then there is no
+    route (None), because a route that rests on no data would mislead a researcher
+    (docs/decisions.md, 19). Crisis help stays: a "yes" to the safety question is always
+    visible, with no route beneath it. One person (terminal test, web app) still gets
+    ``route.loneliness_unknown``: an offer of a conversation, as docs/profile.md says.
+    """
+    if not nothing_measured(inputs):
+        return decision.route, decision.underlying_route
+    if decision.underlying_route is not None:  # an override (crisis help) fired
+        return decision.route, None
+    return None, None
+
+
 def rules_markdown() -> str:
     """The rule tables as Markdown, for docs/profile.md (a test keeps the two equal)."""
     parts = []
