@@ -158,3 +158,26 @@ def test_demo_data_rejects_bad_arguments(tmp_path):
     assert result.exit_code == 2 and "cannot write '.json'" in result.output
     result = run("demo-data", "10", "-o", tmp_path / "x.csv", "--instruments", "djg99")
     assert result.exit_code == 2 and "unknown instrument" in result.output
+
+
+def test_a_file_with_only_the_safety_question_still_shows_who_said_yes(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,context_safety\n1,yes\n2,no\n3,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "no instrument could be scored" in result.output
+    back = pl.read_csv(out)
+    assert back["id"].to_list() == [1, 2, 3]
+    assert back["safety"].to_list() == [True, False, None]
+
+
+def test_nothing_to_score_and_no_problems_says_why_without_a_missing_file(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,djg11_1,djg11_2\n1,,\n2,,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 1
+    assert "None" not in result.output
+    assert "no row could be scored" in result.output
+    assert not out.exists()

@@ -119,7 +119,7 @@ def run_score(
             result.errors.write_parquet(written_errors)
         else:
             bulk.write_frame(result.errors, written_errors, dutch_excel=survey.dutch_excel)
-    if result.anything_scored:
+    if worth_writing(result):
         # A Dutch Excel file gets its results back in the same form.
         bulk.write_frame(result.frame, output, dutch_excel=survey.dutch_excel)
     timings["write"] = time.perf_counter() - start
@@ -346,19 +346,38 @@ def score_command(
         summary.add_row("rows with no route", f"{result.no_route_rows:,}")
     summary.add_row("problems reported", f"{result.errors.height:,}")
     summary.add_row("errors file", str(errors_file) if errors_file else "(none: no problems)")
-    summary.add_row("output", str(output) if result.anything_scored else "(not written)")
+    summary.add_row("output", str(output) if worth_writing(result) else "(not written)")
     console.print(summary)
     for warning in result.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
 
     _print_unknown_answers(result)
     if not result.anything_scored:
-        raise _fail(f"no row could be scored; see {errors_file} for the reasons", 1)
+        if worth_writing(result):
+            # The safety answers are never hidden, even when nothing else could be scored.
+            err_console.print(
+                "[yellow]Warning:[/] no instrument could be scored, but the file has the "
+                f"safety question: {output} holds its 'safety' column (and the other columns "
+                "of the file) so that nobody who answered it is missed.",
+                highlight=False,
+            )
+            return
+        reasons = (
+            f"see {errors_file} for the reasons"
+            if errors_file
+            else "every answer in the instrument columns is empty"
+        )
+        raise _fail(f"no row could be scored; {reasons}", 1)
 
     indicators = indicators_for(result)
     if indicators:
         table = stats.prevalence_table(result.frame, indicators, group)
         console.print(prevalence_rich_table(table, group))
+
+
+def worth_writing(result: bulk.BulkResult) -> bool:
+    """Write the output when something was scored, or when it holds safety answers."""
+    return result.anything_scored or "safety" in result.frame.columns
 
 
 @app.command("demo-data")
