@@ -138,9 +138,10 @@ def assert_week_closed(client, n: int, reason: str | None = None) -> None:
     is_open, text = week_items(client)[n - 1]
     assert not is_open, text
     if reason is not None:
-        # "This week opens on %(date)s.": any date; the other reasons are fixed texts.
+        # "This week opens on %(date)s.": any day, in words ("2 december 2026"), not a
+        # numeric date with a time; the other reasons are fixed texts.
         expected = re.escape(reason_text(LOCKED_REASONS, reason)).replace(
-            re.escape("%(date)s"), r"\d\d-\d\d-\d{4} \d\d:\d\d"
+            re.escape("%(date)s"), r"\d{1,2} [a-z]+ \d{4}"
         )
         assert re.search(expected, text), text
     page = client.get(reverse("course:week", args=[n])).content.decode()
