@@ -288,9 +288,11 @@ def give_feedback(coach_client, participant_client, participant, n: int) -> None
                 r'<a href="(' + re.escape(prefix) + r'\d+/)">(.*?)</a>', inbox, re.S
             )
         }
+        # The inbox names the exercise by its title (the coach reads Dutch here).
+        title = programme().exercise(exercise_id)[1].title.get("nl")
         href = next(
             (h for h, label in links.items()
-             if participant.display_name in label and label.endswith(exercise_id)),
+             if participant.display_name in label and label.endswith(f"week {n}: {title}")),
             None,
         )  # fmt: skip
         assert href is not None, (exercise_id, links)
