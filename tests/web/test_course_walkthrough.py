@@ -40,6 +40,7 @@ from verbind.coaching.models import Alert
 from verbind.core.battery import get_battery
 from verbind.core.instrument import registry
 from verbind.core.programme import DEFAULT_PROGRAMME, load_programme, programme_path
+from verbind.course.domain import progress
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.course.views import LOCKED_REASONS, OPEN_REASONS
 from verbind.screening.forms import NONE_OF_THESE
@@ -346,7 +347,8 @@ def check_the_end(client, enrolment: Enrolment, chosen: list[str], left_out: str
         }
     for inst_id in ("djg6", "mood", "djg11", "lsns6", "rses"):
         weeks = [k for k in range(count + 1) if inst_id in programme().check_in_instruments(k)]
-        rows = next(r for cap, r in tables.items() if registry()[inst_id].short_title in cap)
+        title = progress.series_title(registry()[inst_id], LANG)
+        rows = next(r for cap, r in tables.items() if cap.startswith(f"{title}:"))
         values = [stored[f"week-{k}"].results[inst_id]["scales"]["total"]["value"] for k in weeks]
         assert rows == [(label[k], str(v)) for k, v in zip(weeks, values, strict=True)], inst_id
     djg6 = [stored[f"week-{k}"].results["djg6"]["scales"]["total"]["value"] for k in (0, count)]
