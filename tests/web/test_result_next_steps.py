@@ -140,3 +140,16 @@ def test_score_rows_are_named_in_words_with_the_questionnaire_in_small_print(cli
     ]
     assert heads == expected and len(heads) >= 2
     assert not any(head.startswith(("DJG", "LSNS")) for head in heads)
+
+
+@pytest.mark.parametrize(
+    ("lang", "column"), [("nl", "Laagst – hoogst"), ("en", "Lowest – highest")]
+)
+def test_the_range_column_says_what_its_two_numbers_are(client, lang, column):
+    # Not "Mogelijk" ("Possible"): a phone shows it before each range, as "Mogelijk: 0–6".
+    client.cookies["django_language"] = lang
+    take_test(client, COURSE)
+    html = client.get(reverse("screening:result")).content.decode()
+    assert f'<th scope="col">{column}</th>' in html
+    assert f'data-label="{column}">0–' in html
+    assert "Mogelijk" not in html
