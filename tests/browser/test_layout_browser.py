@@ -1,0 +1,49 @@
+"""Room under the header: a page that starts with a way back or a message (not a heading)
+does not touch the header's border, on a phone and on a desktop."""
+
+from __future__ import annotations
+
+import pytest
+from web_base import PASSWORD, add_measurement, make_coach, make_participant
+
+from verbind.accounts.models import Organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _gap_under_header(page) -> float:
+    return page.evaluate(
+        """() => document.querySelector('main').firstElementChild.getBoundingClientRect().top
+                 - document.querySelector('.site-header').getBoundingClientRect().bottom"""
+    )
+
+
+def test_a_way_back_and_a_message_keep_room_under_the_header(visit):
+    org = Organisation.objects.create(name="Wijkteam Noord", slug="wijkteam-noord")
+    coach = make_coach(org, "coach.ruimte@example.org", "Coach Cor")
+    person = make_participant(org, coach, "deelnemer.ruimte@example.org", "Dina")
+    add_measurement(person, days_ago=3)
+
+    window = visit("coach")
+    window.log_in(coach.email, PASSWORD)
+    window.page.wait_for_url(lambda url: "/login/" not in url)
+    page = window.page
+    window.goto(f"/coach/participant/{person.pk}/")
+    # The page starts with "Back to my participants".
+    assert page.locator("main > :first-child a").get_attribute("href") == "/coach/"
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        assert _gap_under_header(page) >= 12, size
+    window.check("participant page starts with a way back")
+
+    # After saving a note, the page starts with the message.
+    page.get_by_role("textbox").first.fill("Eerste gesprek")
+    page.locator("form[action$='/notes/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "message" in page.locator("main > :first-child").get_attribute("class")
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        assert _gap_under_header(page) >= 12, size
