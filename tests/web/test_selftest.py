@@ -471,3 +471,15 @@ def test_lonely_djg_helper_is_lonely():
     with translation.override("nl"):
         profile, _ = core_explanation(short_answers(djg="no", lsns="nine_plus") | lonely_djg())
     assert profile.inputs.lonely is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "een eerste indruk, geen diagnose"), ("en", "a first impression, not a diagnosis")],
+)
+def test_each_test_introduction_calls_the_result_what_the_result_page_does(client, lang, words):
+    # The result page says "a first impression based on your answers" (profile.yaml).
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("screening:start")).content.decode()
+    assert html.count(words) == 2
+    assert "indication" not in html and "indicatie" not in html
