@@ -130,3 +130,15 @@ def test_the_register_page_title_is_its_heading_without_a_test_to_save(client, l
     html = client.get(reverse("accounts:register")).content.decode()
     heading = {"nl": "Maak een account", "en": "Make an account"}[lang]
     assert _title(html).startswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("nl", "Vul dit in, alstublieft."), ("en", "Please fill this in.")]
+)
+def test_an_empty_field_is_named_in_plain_words(client, lang, words):
+    # Not Django's "Dit veld is verplicht." / "This field is required."
+    client.cookies["django_language"] = lang
+    response = client.post(reverse("accounts:register"), {"email": "piet@voorbeeld.nl"})
+    summary = _summary(response.content.decode())
+    assert summary.count(words) == 2  # both password fields
+    assert "verplicht" not in summary and "required" not in summary
