@@ -39,6 +39,13 @@ def test_wrong_old_password_is_named_and_nothing_changes(people, client_for):
     )
     assert response.status_code == 200
     assert "old password was entered incorrectly" in response.content.decode()
+    dutch = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "not it", "new_password1": NEW, "new_password2": NEW},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    # Plain words, not Django's "onjuist ingevoerd".
+    assert "Uw oude wachtwoord klopt niet. Typ het nog een keer." in dutch.content.decode()
     people.participant.refresh_from_db()
     assert people.participant.check_password(PASSWORD)
 
