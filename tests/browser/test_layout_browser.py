@@ -4,9 +4,9 @@ does not touch the header's border, on a phone and on a desktop."""
 from __future__ import annotations
 
 import pytest
-from web_base import PASSWORD, add_measurement, make_coach, make_participant
+from web_base import PASSWORD, add_measurement, make_coach, make_participant, make_user
 
-from verbind.accounts.models import Organisation
+from verbind.accounts.models import Membership, Organisation, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,3 +47,24 @@ def test_a_way_back_and_a_message_keep_room_under_the_header(visit):
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         assert _gap_under_header(page) >= 12, size
+
+
+def test_the_organisation_sees_each_coach_and_the_button_without_scrolling_sideways(visit):
+    org = Organisation.objects.create(name="Wijkteam Oost", slug="wijkteam-oost")
+    coach = make_coach(org, "coach.met.een.lang.adres@example.org", "Coach Constantijn")
+    admin = make_user("beheer.oost@example.org", "Beheer Bo")
+    Membership.objects.create(user=admin, organisation=org, role=Role.ORG_ADMIN)
+
+    window = visit("admin")
+    window.log_in(admin.email, PASSWORD)
+    window.page.wait_for_url(lambda url: "/login/" not in url)
+    page = window.page
+    window.goto("/organisation/")
+    page.set_viewport_size(PHONE)
+    button = page.locator("main table button")
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    row = page.locator("main table tbody tr").first.inner_text()
+    assert coach.email in row
+    assert "{#" not in page.locator("main").inner_text()
+    window.check("organisation dashboard, a coach per block on a phone")
