@@ -42,6 +42,17 @@ def test_a_saved_course_result_has_a_button_to_the_course(client, people):
     assert reverse("course:enrol") in course_page
 
 
+def test_someone_already_in_the_course_is_not_asked_to_sign_up_again(client, people):
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    client.force_login(people.participant)
+    response = take_test(client, COURSE)
+    enrolment_domain.enrol(people.participant)
+    card = route_card(client.get(response["Location"]).content.decode())
+    assert f'class="button" href="{reverse("course:overview")}">Naar de cursus</a>' in card
+    assert "Naar de cursus: aanmelden" not in text_of(card)
+
+
 def test_a_saved_course_result_after_crisis_help_still_leads_to_the_course(client, people):
     client.force_login(people.participant)
     take_test(client, COURSE | {"context_safety": "yes"})
