@@ -111,4 +111,5 @@ def test_two_different_new_passwords_say_so_and_only_that(client_for):
     )
     html = response.content.decode()
     assert "De twee wachtwoorden zijn niet hetzelfde." in _field_error(html, "new_password2")
+    assert "<title>Kijk dit na: Mijn wachtwoord veranderen · verbind</title>" in html
     assert _field_error(html, "new_password1") == ""
