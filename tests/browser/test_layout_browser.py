@@ -4,6 +4,7 @@ does not touch the header's border, on a phone and on a desktop."""
 from __future__ import annotations
 
 import pytest
+from test_course_support import measured
 from web_base import PASSWORD, add_measurement, make_coach, make_participant, make_user
 
 from verbind.accounts.models import Membership, Organisation, Role
@@ -68,3 +69,26 @@ def test_the_organisation_sees_each_coach_and_the_button_without_scrolling_sidew
     assert coach.email in row
     assert "{#" not in page.locator("main").inner_text()
     window.check("organisation dashboard, a coach per block on a phone")
+
+
+def test_the_largest_course_text_keeps_the_reading_tools_on_a_small_phone(visit):
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    org = Organisation.objects.create(name="Wijkteam West", slug="wijkteam-west")
+    coach = make_coach(org, "coach.west@example.org", "Coach Wim")
+    person = make_participant(org, coach, "lezer.west@example.org", "Lies")
+    measured(person)
+    enrolment_domain.enrol(person)
+
+    window = visit("participant")
+    window.log_in(person.email, PASSWORD)
+    window.page.wait_for_url(lambda url: "/login/" not in url)
+    page = window.page
+    page.set_viewport_size({"width": 320, "height": 700})
+    window.goto("/course/week/1/")
+    page.locator(".reading-tools button.size-xlarge").click()
+    assert "course-text-xlarge" in page.evaluate("document.documentElement.className")
+    # The chosen size button wraps to the next line instead of leaving the screen.
+    box = page.locator(".reading-tools button.size-xlarge").bounding_box()
+    assert box["x"] + box["width"] <= 320, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
