@@ -34,7 +34,9 @@ def test_a_way_back_and_a_message_keep_room_under_the_header(visit):
     page = window.page
     window.goto(f"/coach/participant/{person.pk}/")
     # The page starts with "Back to my participants".
-    assert page.locator("main > :first-child a").get_attribute("href") == "/coach/"
+    back = page.locator("main > :first-child a")
+    assert back.get_attribute("href") == "/coach/"
+    assert back.bounding_box()["height"] >= 44  # a way back that stands alone: tap-sized
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         assert _gap_under_header(page) >= 12, size
