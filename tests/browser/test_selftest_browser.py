@@ -88,7 +88,7 @@ def test_safety_yes_shows_crisis_help_before_anything_else(visit):
     for number in ("tel:113", "tel:08000113", "tel:112"):
         assert page.locator(f'main a[href="{number}"]').count() >= 1
     person.check("crisis help after the safety question")
-    page.get_by_role("link", name=t("Go on"), exact=True).click()
+    page.get_by_role("link", name=t("Go on to my result"), exact=True).click()
     assert page.url.endswith("/test/result/")
     # On the result, crisis help is the first thing in the content.
     first = page.locator("main > *").first

@@ -376,6 +376,14 @@ def test_my_data_page_links_the_course_table_only_to_course_participants(
     assert url not in page
 
 
+def test_the_course_table_link_is_its_name_and_the_explanation_follows_it(whole_course, client_for):
+    client = client_for("participant")
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("accounts:my_data")).content.decode()
+    url = reverse("accounts:export_course_csv")
+    assert f'<a href="{url}" download>Mijn cursus als tabel (CSV-bestand)</a>: antwoorden,' in page
+
+
 def test_deleting_the_account_removes_the_whole_course(whole_course, people):
     pk = people.participant.pk
     other = make_participant(people.org, people.coach, "stays@example.org", "Stays")

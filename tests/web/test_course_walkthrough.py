@@ -40,6 +40,7 @@ from verbind.coaching.models import Alert
 from verbind.core.battery import get_battery
 from verbind.core.instrument import registry
 from verbind.core.programme import DEFAULT_PROGRAMME, load_programme, programme_path
+from verbind.course.domain import progress
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.course.views import LOCKED_REASONS, OPEN_REASONS
 from verbind.screening.forms import NONE_OF_THESE
@@ -138,9 +139,10 @@ def assert_week_closed(client, n: int, reason: str | None = None) -> None:
     is_open, text = week_items(client)[n - 1]
     assert not is_open, text
     if reason is not None:
-        # "This week opens on %(date)s.": any date; the other reasons are fixed texts.
+        # "This week opens on %(date)s.": any day, in words ("2 december 2026"), not a
+        # numeric date with a time; the other reasons are fixed texts.
         expected = re.escape(reason_text(LOCKED_REASONS, reason)).replace(
-            re.escape("%(date)s"), r"\d\d-\d\d-\d{4} \d\d:\d\d"
+            re.escape("%(date)s"), r"\d{1,2} [a-z]+ \d{4}"
         )
         assert re.search(expected, text), text
     page = client.get(reverse("course:week", args=[n])).content.decode()
@@ -287,9 +289,11 @@ def give_feedback(coach_client, participant_client, participant, n: int) -> None
                 r'<a href="(' + re.escape(prefix) + r'\d+/)">(.*?)</a>', inbox, re.S
             )
         }
+        # The inbox names the exercise by its title (the coach reads Dutch here).
+        title = programme().exercise(exercise_id)[1].title.get("nl")
         href = next(
             (h for h, label in links.items()
-             if participant.display_name in label and label.endswith(exercise_id)),
+             if participant.display_name in label and label.endswith(f"week {n}: {title}")),
             None,
         )  # fmt: skip
         assert href is not None, (exercise_id, links)
@@ -343,7 +347,8 @@ def check_the_end(client, enrolment: Enrolment, chosen: list[str], left_out: str
         }
     for inst_id in ("djg6", "mood", "djg11", "lsns6", "rses"):
         weeks = [k for k in range(count + 1) if inst_id in programme().check_in_instruments(k)]
-        rows = next(r for cap, r in tables.items() if registry()[inst_id].short_title in cap)
+        title = progress.series_title(registry()[inst_id], LANG)
+        rows = next(r for cap, r in tables.items() if cap.startswith(f"{title}:"))
         values = [stored[f"week-{k}"].results[inst_id]["scales"]["total"]["value"] for k in weeks]
         assert rows == [(label[k], str(v)) for k, v in zip(weeks, values, strict=True)], inst_id
     djg6 = [stored[f"week-{k}"].results["djg6"]["scales"]["total"]["value"] for k in (0, count)]

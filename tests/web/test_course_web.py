@@ -144,6 +144,19 @@ def test_feedback_from_the_coach_opens_week_two(course, people):
     assert "Dank je, sterk begin." in week1
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_inbox_names_each_exercise_by_its_title_not_its_id(course, people, lang):
+    from verbind.course.domain.programmes import get_programme
+
+    exercise = get_programme().week(1).exercises[0]
+    answers.submit(course, exercise.id, "Mijn verhaal")
+    coach = login(people.coach)
+    coach.cookies["django_language"] = lang
+    inbox = coach.get(reverse("course:inbox")).content.decode()
+    assert f": {exercise.title.get(lang)}</a>" in inbox
+    assert exercise.id not in inbox
+
+
 def test_coach_opens_a_week_and_turns_blocking_off(course, people):
     coach = login(people.coach)
     url = reverse("course:coach_enrolment", args=[course.pk])

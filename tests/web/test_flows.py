@@ -107,7 +107,10 @@ def test_participant_invitation_end_to_end(people, django_capture_on_commit_call
     }
     # The coach now sees the newcomer; the link cannot be used twice.
     assert coach.get(reverse("coaching:participant", args=[user.pk])).status_code == 200
-    assert Client().get("/" + path).status_code == 410
+    used = Client().get("/" + path)
+    assert used.status_code == 410
+    # "This invitation was already accepted. You can log in." comes with the way to do it.
+    assert f'<a class="button" href="{reverse("accounts:login")}">' in used.content.decode()
 
 
 def test_invitation_expires(people):

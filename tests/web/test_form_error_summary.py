@@ -74,3 +74,71 @@ def test_invitation_with_mistakes_shows_a_summary_at_the_top(client, people, lan
     assert response.status_code == 200
     _check_summary(response.content.decode(), lang, ["consent_store", "consent_share"])
     assert not User.objects.filter(email="nieuw@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "nl",
+            [
+                "Dit wachtwoord is te kort. Gebruik minstens 10 tekens.",
+                "Een e-mailadres ziet er zo uit: naam@voorbeeld.nl",
+            ],
+        ),
+        (
+            "en",
+            [
+                "This password is too short. Please use at least 10 characters.",
+                "An e-mail address looks like this: name@example.com",
+            ],
+        ),
+    ],
+)
+def test_register_names_a_short_password_and_a_wrong_address_in_the_page_language(
+    client, lang, words
+):
+    client.cookies["django_language"] = lang
+    response = client.post(
+        reverse("accounts:register"),
+        {"email": "piet@", "password1": "abc", "password2": "abc", "consent_store": "on"},
+    )
+    html = response.content.decode()
+    for text in words:
+        assert text in _summary(html)
+    assert "It must contain at least" not in html
+
+
+def test_a_password_like_the_address_is_named_with_the_right_words(client):
+    client.cookies["django_language"] = "nl"
+    response = client.post(
+        reverse("accounts:register"),
+        {
+            "email": "pietjansen@voorbeeld.nl",
+            "password1": "pietjansen1",
+            "password2": "pietjansen1",
+            "consent_store": "on",
+        },
+    )
+    # Not Django's "lijkt te veel op de e-mailadres" (het e-mailadres).
+    assert "Dit wachtwoord lijkt te veel op uw e-mailadres." in response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_register_page_title_is_its_heading_without_a_test_to_save(client, lang):
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("accounts:register")).content.decode()
+    heading = {"nl": "Maak een account", "en": "Make an account"}[lang]
+    assert _title(html).startswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("nl", "Vul dit in, alstublieft."), ("en", "Please fill this in.")]
+)
+def test_an_empty_field_is_named_in_plain_words(client, lang, words):
+    # Not Django's "Dit veld is verplicht." / "This field is required."
+    client.cookies["django_language"] = lang
+    response = client.post(reverse("accounts:register"), {"email": "piet@voorbeeld.nl"})
+    summary = _summary(response.content.decode())
+    assert summary.count(words) == 2  # both password fields
+    assert "verplicht" not in summary and "required" not in summary

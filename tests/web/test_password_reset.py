@@ -27,3 +27,12 @@ def test_the_link_is_still_sent(client, people):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_sent")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [people.participant.email]
+
+
+def test_the_title_is_the_question_on_the_page_and_says_when_to_check(client):
+    client.cookies["django_language"] = "nl"
+    html = client.get(reverse("accounts:password_reset")).content.decode()
+    assert "<title>Wachtwoord vergeten? · verbind</title>" in html
+    html = client.post(reverse("accounts:password_reset"), {"email": "x@"}).content.decode()
+    assert "<title>Kijk dit na: Wachtwoord vergeten? · verbind</title>" in html
+    assert "Een e-mailadres ziet er zo uit: naam@voorbeeld.nl" in html

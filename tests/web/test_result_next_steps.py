@@ -42,6 +42,17 @@ def test_a_saved_course_result_has_a_button_to_the_course(client, people):
     assert reverse("course:enrol") in course_page
 
 
+def test_someone_already_in_the_course_is_not_asked_to_sign_up_again(client, people):
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    client.force_login(people.participant)
+    response = take_test(client, COURSE)
+    enrolment_domain.enrol(people.participant)
+    card = route_card(client.get(response["Location"]).content.decode())
+    assert f'class="button" href="{reverse("course:overview")}">Naar de cursus</a>' in card
+    assert "Naar de cursus: aanmelden" not in text_of(card)
+
+
 def test_a_saved_course_result_after_crisis_help_still_leads_to_the_course(client, people):
     client.force_login(people.participant)
     take_test(client, COURSE | {"context_safety": "yes"})
@@ -140,3 +151,16 @@ def test_score_rows_are_named_in_words_with_the_questionnaire_in_small_print(cli
     ]
     assert heads == expected and len(heads) >= 2
     assert not any(head.startswith(("DJG", "LSNS")) for head in heads)
+
+
+@pytest.mark.parametrize(
+    ("lang", "column"), [("nl", "Laagst – hoogst"), ("en", "Lowest – highest")]
+)
+def test_the_range_column_says_what_its_two_numbers_are(client, lang, column):
+    # Not "Mogelijk" ("Possible"): a phone shows it before each range, as "Mogelijk: 0–6".
+    client.cookies["django_language"] = lang
+    take_test(client, COURSE)
+    html = client.get(reverse("screening:result")).content.decode()
+    assert f'<th scope="col">{column}</th>' in html
+    assert f'data-label="{column}">0–' in html
+    assert "Mogelijk" not in html

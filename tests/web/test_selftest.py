@@ -273,6 +273,20 @@ def test_crisis_page_only_leads_back_into_the_test(client, target):
     assert all(link.startswith("/test/") for link in links)
 
 
+@pytest.mark.parametrize(
+    ("target", "lang", "words"),
+    [
+        ("/test/result/", "nl", "Verder naar mijn uitslag"),
+        ("/test/result/", "en", "Go on to my result"),
+        ("/test/question/3/", "nl", "Ga verder met de test"),
+    ],
+)
+def test_the_way_on_from_crisis_help_says_where_it_leads(client, target, lang, words):
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("screening:crisis"), {"next": target}).content.decode()
+    assert f'<a class="button" href="{target}">{words}</a>' in html
+
+
 def test_stop_removes_the_answers(client):
     take_test(client, answers_for(True, True))
     client.get(reverse("screening:result"))
@@ -457,3 +471,15 @@ def test_lonely_djg_helper_is_lonely():
     with translation.override("nl"):
         profile, _ = core_explanation(short_answers(djg="no", lsns="nine_plus") | lonely_djg())
     assert profile.inputs.lonely is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "een eerste indruk, geen diagnose"), ("en", "a first impression, not a diagnosis")],
+)
+def test_each_test_introduction_calls_the_result_what_the_result_page_does(client, lang, words):
+    # The result page says "a first impression based on your answers" (profile.yaml).
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("screening:start")).content.decode()
+    assert html.count(words) == 2
+    assert "indication" not in html and "indicatie" not in html

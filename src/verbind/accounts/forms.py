@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from verbind.accounts.models import User, normalise_email
@@ -67,6 +72,37 @@ class PasswordFields(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class _NewPasswordWords:
+    """Django's new-password fields with the words of our registration form: one short help
+    text (not Django's list of four rules) and "Type the new password again" instead of
+    "New password confirmation" with "for verification"."""
+
+    error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PasswordFields.base_fields["password1"].help_text
+        self.fields["new_password2"].label = _("Type the new password again")
+        self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # A weak password is named at the field that says what a good one is (as on the
+        # registration form), not at "Type the new password again"; after a mismatch only
+        # the mismatch is named.
+        if "new_password2" in self.cleaned_data:
+            super().validate_password_for_user(user, "new_password1")
+
+
+class ChangePasswordForm(_NewPasswordWords, PasswordChangeForm):
+    error_messages = {**PasswordChangeForm.error_messages, **_NewPasswordWords.error_messages}
+
+
+class NewPasswordForm(_NewPasswordWords, SetPasswordForm):
+    """Choosing a new password from the link in the e-mail."""
+
+    error_messages = {**SetPasswordForm.error_messages, **_NewPasswordWords.error_messages}
 
 
 class RegisterForm(PasswordFields):

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -50,7 +50,10 @@ def week_reason(state) -> str:
         return str(OPEN_REASONS.get(state.reason, ""))
     text = str(LOCKED_REASONS.get(state.reason, ""))
     if state.reason == "scheduled" and state.opens_at:
-        text = text % {"date": timezone.localtime(state.opens_at).strftime("%d-%m-%Y %H:%M")}
+        # A day in words ("2 december 2026"), as elsewhere for participants; not a
+        # numeric date with the minute the course happened to start.
+        opens = formats.date_format(timezone.localtime(state.opens_at), "j F Y")
+        text = text % {"date": opens}
     return text
 
 

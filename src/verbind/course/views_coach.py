@@ -16,6 +16,7 @@ from verbind.course.domain import checkins, overview, progress
 from verbind.course.domain import enrolment as enrolment_domain
 from verbind.course.domain import feedback as feedback_domain
 from verbind.course.domain.facts import situation
+from verbind.course.domain.programmes import get_programme
 from verbind.course.models import CheckIn, ExerciseAnswer
 from verbind.course.views import week_reason
 
@@ -38,12 +39,16 @@ def coach_overview(request):
 @require_safe
 def inbox(request):
     org = permissions.require_coach(request)
+    lang = _lang()
     items = list(feedback_domain.inbox(request.user, org))
+    # The exercise's title in the coach's language ("Mijn cirkels"), not its id.
+    for a in items:
+        a.exercise_title = _exercise_title(a.enrolment, a.exercise_id, lang)[0]
     return render(request, "course/coach_inbox.html", {"items": items})
 
 
 def _exercise_title(enrolment, exercise_id: str, lang: str) -> tuple[str, str]:
-    programme = situation(enrolment).programme
+    programme = get_programme(enrolment.programme)
     try:
         _week, exercise = programme.exercise(exercise_id)
     except KeyError:

@@ -216,7 +216,11 @@ def crisis(request):
             target = (
                 reverse("screening:result") if first_open is None else _question_url(first_open)
             )
-    return render(request, "screening/crisis.html", {"next_url": target})
+    # The way on says where it leads: back into the test, or to the result.
+    to_question = target is not None and target.startswith("/test/question/")
+    return render(
+        request, "screening/crisis.html", {"next_url": target, "next_is_question": to_question}
+    )
 
 
 # --- the result ----------------------------------------------------------------------------

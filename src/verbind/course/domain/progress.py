@@ -52,6 +52,22 @@ def moment_label(key: str, week: int | None) -> str:
     return _("Week %(n)s") % {"n": week}
 
 
+def series_title(inst, lang: str) -> str:
+    """The scale's name; the questionnaire's short name is added only where two shown
+    scales share a name ("Eenzaamheid (totaal), DJG-11" and "..., DJG-6"). Elsewhere it
+    added nothing for a participant but a code or, for the mood question, an English word
+    ("Stemming (Mood)")."""
+    label = inst.primary_scale.label.get(lang)
+    shared = [
+        i
+        for i in SHOWN
+        if i != inst.id
+        and registry()[i].primary_scale is not None
+        and registry()[i].primary_scale.label.get(lang) == label
+    ]
+    return f"{label}, {inst.short_title}" if shared else label
+
+
 def series_of(check_ins: list[CheckIn], lang: str) -> list[Series]:
     out = []
     for inst_id in SHOWN:
@@ -66,7 +82,7 @@ def series_of(check_ins: list[CheckIn], lang: str) -> list[Series]:
             out.append(
                 Series(
                     inst_id,
-                    f"{scale.label.get(lang)} ({inst.short_title})",
+                    series_title(inst, lang),
                     scale.min,
                     scale.max,
                     scale.higher_is,
@@ -132,7 +148,9 @@ def chart_for(series: list[Series]) -> Chart | None:
         for p in s.points:
             if p.label not in labels:
                 labels.append(p.label)
-    width, height, left, top, right, bottom = 640, 300, 48, 16, 16, 48
+    # Room on the right for half of the last label, centred on the last point ("Week 8",
+    # "Na drie maanden" at 12 units is about 100 wide): with 16 it was cut off.
+    width, height, left, top, right, bottom = 640, 300, 48, 16, 60, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
     xs = {label: left + i * step for i, label in enumerate(labels)}

@@ -1,0 +1,42 @@
+"""Dates on the coach's and the organisation's pages are written out ("28 oktober 2026"),
+as on the participant's own pages: Django's "M" format gives "28 Okt 2026" in Dutch, with
+a capital that Dutch month names do not have."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from verbind.accounts.domain import invitations
+
+pytestmark = pytest.mark.django_db
+
+MONTHS = {
+    "nl": "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december",
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December",
+}
+ABBREVIATED = re.compile(
+    r"\b\d{1,2} (Jan|Feb|Mrt|Mar|Apr|Mei|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dec) \d{4}"
+)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_coach_sees_test_and_signal_dates_in_words(people, client_for, lang):
+    client = client_for("coach")
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("coaching:participant", args=[people.participant.pk]))
+    html = html.content.decode()
+    main = html[html.index("<main") : html.index('aria-labelledby="notes-title"')]
+    assert re.search(rf"\b\d{{1,2}} ({MONTHS[lang]}) \d{{4}}", main)
+    assert not ABBREVIATED.search(main), ABBREVIATED.search(main).group(0)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_organisation_sees_open_invitation_dates_in_words(people, client_for, lang):
+    invitations.invite_coach(people.org_admin, people.org, "new.coach@example.org", lang)
+    client = client_for("org_admin")
+    client.cookies["django_language"] = lang
+    html = client.get(reverse("organisation:dashboard")).content.decode()
+    assert re.search(rf"new\.coach@example\.org \(\d{{1,2}} ({MONTHS[lang]}) \d{{4}}\)", html)
