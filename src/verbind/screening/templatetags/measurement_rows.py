@@ -9,12 +9,14 @@ from ``measurement_labels`` (translated once per table), every value is escaped 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -47,23 +49,45 @@ def number(value) -> str:
 
 
 class Dates:
-    """``{{ when|date:format }}`` for many values, formatted once per day: the formats used
-    with it show no time of day."""
+    """``{{ when|date:fmt }}`` for many values, for the few formats these pages use.
 
-    def __init__(self, fmt: str) -> None:
+    Django's formatter parses the format and looks up each letter for every value; the
+    letters here (day, month name, year, hour, minute) are written straight from the
+    value, with the month names translated once per table. Other formats go to Django.
+    ``localtime=False`` formats the value in its own time zone, as the date filter does
+    outside a template.
+    """
+
+    _LETTERS = {
+        "j": "{0.day}",
+        "Y": "{0.year:04d}",
+        "H": "{0.hour:02d}",
+        "i": "{0.minute:02d}",
+        "F": "{1}",
+        "M": "{2}",
+        "b": "{3}",
+    }
+
+    def __init__(self, fmt: str, *, localtime: bool = True) -> None:
         self._fmt = fmt
-        self._seen: dict = {}
+        self._localtime = localtime
+        plain = all(c in self._LETTERS or c in " ,:" for c in fmt)
+        self._pattern = "".join(self._LETTERS.get(c, c) for c in fmt) if plain else None
+        self._with_time = "H" in fmt or "i" in fmt
+        self._months: dict[int, tuple[str, str, str]] = {}
 
     def __call__(self, when) -> str:
-        if not when:
+        if when is None or when == "":
             return ""
-        local = template_localtime(when)
-        day = local.date() if hasattr(local, "date") else local
-        try:
-            return self._seen[day]
-        except KeyError:
-            text = self._seen[day] = formats.date_format(local, self._fmt)
-            return text
+        if self._localtime:
+            when = template_localtime(when)
+        if self._pattern is None or (self._with_time and not isinstance(when, dt.datetime)):
+            return formats.date_format(when, self._fmt)
+        names = self._months.get(when.month)
+        if names is None:
+            short = MONTHS_3[when.month]
+            names = self._months[when.month] = (str(MONTHS[when.month]), short.title(), str(short))
+        return self._pattern.format(when, *names)
 
 
 def score_of(score, most) -> SafeString:
@@ -100,7 +124,7 @@ def home_history_rows(history) -> SafeString:
         )
         for m in history
     ]
-    return mark_safe("\n    ".join(rows))
+    return mark_safe("\n    ".join(rows))  # noqa: S308 - each row is format_html output
 
 
 @register.simple_tag
@@ -142,4 +166,4 @@ def coach_measurement_rows(measurements) -> SafeString:
                 words.route(m.route),
             )
         )
-    return mark_safe("\n    ".join(rows))
+    return mark_safe("\n    ".join(rows))  # noqa: S308 - each row is format_html output
