@@ -337,13 +337,15 @@ def test_dates_are_written_as_the_date_filter_writes_them(lang, fmt):
     naive = [w.replace(tzinfo=None) for w in WHENS]
     days = [w.date() for w in WHENS]
     with translation.override(lang):
-        for localtime in (True, False):
-            dates = Dates(fmt, localtime=localtime)
-            for when in WHENS + naive:
-                expected = date_filter(
-                    timezone.template_localtime(when) if localtime else when, fmt
-                )
-                assert dates(when) == expected, (when, localtime)
+        for zone in (None, "America/New_York", "Asia/Kolkata"):  # the site's, and others
+            with timezone.override(zone or timezone.get_default_timezone()):
+                for localtime in (True, False):
+                    dates = Dates(fmt, localtime=localtime)
+                    for when in WHENS + naive:
+                        expected = date_filter(
+                            timezone.template_localtime(when) if localtime else when, fmt
+                        )
+                        assert dates(when) == expected, (when, localtime, zone)
         if "H" not in fmt:
             assert [Dates(fmt, localtime=False)(d) for d in days] == [
                 date_filter(d, fmt) for d in days

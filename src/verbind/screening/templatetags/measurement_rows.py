@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext
 
 from verbind.screening.templatetags.measurement_labels import Words
@@ -70,7 +70,8 @@ class Dates:
 
     def __init__(self, fmt: str, *, localtime: bool = True) -> None:
         self._fmt = fmt
-        self._localtime = localtime
+        # template_localtime's conversion, with the time zone looked up once per table.
+        self._zone = get_current_timezone() if localtime and settings.USE_TZ else None
         plain = all(c in self._LETTERS or c in " ,:" for c in fmt)
         self._pattern = "".join(self._LETTERS.get(c, c) for c in fmt) if plain else None
         self._with_time = "H" in fmt or "i" in fmt
@@ -79,8 +80,13 @@ class Dates:
     def __call__(self, when) -> str:
         if when is None or when == "":
             return ""
-        if self._localtime:
-            when = template_localtime(when)
+        if (
+            self._zone is not None
+            and isinstance(when, dt.datetime)
+            and when.utcoffset() is not None
+            and getattr(when, "convert_to_local_time", True)
+        ):
+            when = when.astimezone(self._zone)
         if self._pattern is None or (self._with_time and not isinstance(when, dt.datetime)):
             return formats.date_format(when, self._fmt)
         names = self._months.get(when.month)
