@@ -62,3 +62,29 @@ def test_the_menu_asks_the_database_once_however_often_the_template_reads_it(peo
     )
     assert html == f"{expected} {expected} x"  # the same answer as course_status
     assert queries == len(direct.captured_queries) <= 2
+
+
+@pytest.mark.parametrize("state", ["offered", "enrolled", "other route", "no test"])
+def test_the_home_page_answers_the_menu_from_its_course_card(people, client_for, state):
+    """On the participant's home the course card has asked what the menu asks, so the
+    menu runs no queries of its own there and gives course_status's answer."""
+    from verbind.course.domain.enrolment import enrol
+    from verbind.screening.models import Measurement
+
+    person = people.participant
+    if state == "enrolled":
+        enrol(person)
+    elif state == "other route":
+        Measurement.objects.filter(participant=person).update(route="no_action", profile={})
+    elif state == "no test":
+        Measurement.objects.filter(participant=person).delete()
+    expected = course_status(person)
+    assert expected == {"offered": OFFERED, "enrolled": "enrolled"}.get(state)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_for("participant").get(reverse("accounts:home"))
+    assert response.context["course_menu"].status == expected
+    menu = response.content.decode().split('<ul class="menu">')[1].split("</ul>")[0]
+    assert (reverse("course:overview") in menu) == bool(expected)
+    # The card's one question about enrolments, and no question of the menu's own.
+    enrolment_table = apps.get_model("course", "Enrolment")._meta.db_table
+    assert sum(f'FROM "{enrolment_table}"' in q["sql"] for q in ctx.captured_queries) == 1

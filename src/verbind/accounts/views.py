@@ -61,6 +61,7 @@ def home(request):
     coaches = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
         "coach"
     )
+    card = navigation.home_card(request.user, latest)
     return render(
         request,
         "accounts/home.html",
@@ -69,7 +70,8 @@ def home(request):
             "history": history,
             "coaches": list(coaches),
             "roles": permissions.roles_of(request.user),
-            "course_card": navigation.home_card(request.user, latest),
+            "course_card": card,
+            "course_menu": navigation.menu_from_home_card(card),
         },
     )
 

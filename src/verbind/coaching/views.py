@@ -62,10 +62,18 @@ def invite_participant(request):
     )
 
 
+_UNSHOWN_JSON = ("answers", "results", "instrument_versions")
+
+
 def _participant_context(request, participant, note_form=None, share_form=None):
     org = permissions.require_coach(request)
+    # The answers and the instruments' results stay in the database: this page shows the
+    # headline columns (and the profile, for the course), and reading the JSON of every
+    # test was a noticeable part of the page's time.
     measurements = list(
-        Measurement.objects.filter(participant=participant).order_by("created_at", "pk")
+        Measurement.objects.filter(participant=participant)
+        .order_by("created_at", "pk")
+        .defer(*_UNSHOWN_JSON)
     )
     own_assignment = permissions.own_assignment_or_none(request.user, org, participant)
     shares = (
@@ -84,6 +92,7 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "latest": latest,
         "alerts": Alert.objects.filter(participant=participant, resolved_at=None)
         .select_related("measurement", "check_in__enrolment")
+        .defer(*(f"measurement__{name}" for name in (*_UNSHOWN_JSON, "profile")))
         .order_by("created_at", "pk"),
         # The course: its overview for this participant, or enrolling them (with a reason).
         "enrolment": enrolment,

@@ -74,3 +74,18 @@ def home_card(user, latest_measurement) -> HomeCard | None:
     if eligibility_from(latest_measurement).may_self_enrol:
         return HomeCard(OFFERED)
     return None
+
+
+@dataclass(frozen=True)
+class KnownCourseMenu:
+    """The menu's course link (``course_menu`` in templates) when the page already knows
+    the answer, in place of the lazy one from ``verbind.web.context_processors``."""
+
+    status: str | None
+
+
+def menu_from_home_card(card: HomeCard | None) -> KnownCourseMenu:
+    """The menu on the participant's home page, answered by its course card: the card
+    asks what course_status asks (an active enrolment; else whether the latest test
+    offers the course), so the menu needs no queries of its own."""
+    return KnownCourseMenu(card.status if card is not None else None)

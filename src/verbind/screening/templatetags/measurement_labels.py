@@ -8,6 +8,8 @@ The ``includes/*_label.html`` templates call these filters, so the words live on
 from __future__ import annotations
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from verbind.core.instrument import registry
@@ -99,3 +101,47 @@ def instrument_short_title(instrument_id) -> str:
     if instrument is None:
         return "" if instrument_id is None else str(instrument_id)
     return instrument.short_title
+
+
+class Words:
+    """The filters above for a whole table: each word is looked up and translated once per
+    table instead of once per cell (the coach dashboard shows four on each of its rows).
+    Returns escaped text, ready for ``format_html``. Lives for one rendering only."""
+
+    def __init__(self) -> None:
+        self._seen: dict = {}
+
+    def _get(self, words, value) -> SafeString:
+        key = (words, type(value), value)
+        try:
+            return self._seen[key]
+        except KeyError:
+            text = self._seen[key] = conditional_escape(words(value))
+            return text
+
+    def quadrant(self, value) -> SafeString:
+        return self._get(quadrant_label, value)
+
+    def duration(self, value) -> SafeString:
+        return self._get(duration_label, value)
+
+    def route(self, value) -> SafeString:
+        return self._get(route_label, value)
+
+    def isolation(self, value) -> SafeString:
+        return self._get(isolation_label, value)
+
+    def instrument(self, value) -> SafeString:
+        return self._get(instrument_short_title, value)
+
+    def level(self, instrument_id, level) -> SafeString:
+        return self._get(
+            _level_of, (instrument_id if isinstance(instrument_id, str) else None, level)
+        )
+
+
+def _level_of(pair) -> str:
+    instrument_id, level = pair
+    return loneliness_level_label(
+        {"loneliness_instrument": instrument_id, "loneliness_level": level}
+    )
