@@ -62,3 +62,20 @@ def test_loneliness_level_label_for_a_row_and_a_measurement_in_both_languages():
     assert loneliness_level_label({"loneliness_instrument": "gone", "loneliness_level": "x"}) == ""
     assert loneliness_level_label({"loneliness_instrument": "djg6", "loneliness_level": ""}) == ""
     assert loneliness_level_label({}) == ""
+
+
+@pytest.mark.django_db
+def test_chosen_solitude_is_worded_for_who_reads_it(people, client_for):
+    """The participant reads that their choice is respected; the coach reads what to do."""
+    add_measurement(people.participant, route="respect_choice", quadrant="chosen_solitude")
+    coach = client_for("coach")
+    for url in (
+        reverse("coaching:dashboard"),
+        reverse("coaching:participant", args=[people.participant.pk]),
+    ):
+        page = coach.get(url).content.decode()
+        assert "Eigen keuze: informeren, niet aandringen" in page, url
+        assert "Uw keuze wordt gerespecteerd" not in page, url
+    home = client_for("participant").get(reverse("accounts:home")).content.decode()
+    assert "Uw keuze wordt gerespecteerd" in home
+    assert "niet aandringen" not in home

@@ -30,7 +30,7 @@ DASHBOARD_LOOP = """{% load i18n measurement_labels %}{% for row in rows %}
       <td>{% if row.latest.loneliness_score is not None %}{% with level=row.latest|loneliness_level_label %}{% if level %}{{ level }} ({{ row.latest.loneliness_score }} / {{ row.latest.loneliness_max }}){% else %}{{ row.latest.loneliness_score }} / {{ row.latest.loneliness_max }}{% endif %}{% endwith %}{% else %}–{% endif %}</td>
       <td>{{ row.latest.isolated|isolation_label }}</td>
       <td>{{ row.latest.duration_band|duration_label }}</td>
-      <td>{{ row.latest.route|route_label }}</td>
+      <td>{{ row.latest.route|coach_route_label }}</td>
       <td>{% if row.trend == "better" %}{% translate "less lonely" %}{% elif row.trend == "worse" %}{% translate "more lonely" %}{% elif row.trend == "same" %}{% translate "the same" %}{% else %}–{% endif %}</td>
       <td>{% if row.latest.created_at %}{{ row.latest.created_at|date:"j F Y" }}{% else %}{% translate "no test yet" %}{% endif %}</td>
     </tr>
@@ -52,7 +52,7 @@ COACH_LOOP = """{% load i18n measurement_labels %}{% for m in measurements %}
         <td>{% if m.loneliness_score is not None %}{% with level=m|loneliness_level_label %}{% if level %}{{ level }} ({{ m.loneliness_score }} / {{ m.loneliness_max }}){% else %}{{ m.loneliness_score }} / {{ m.loneliness_max }}{% endif %}{% endwith %}{% else %}–{% endif %}</td>
         <td>{{ m.isolated|isolation_label }}{% if m.isolation_score is not None %} ({{ m.isolation_instrument|instrument_short_title }} {{ m.isolation_score }} / {{ m.isolation_max }}){% endif %}</td>
         <td>{{ m.duration_band|duration_label }}</td>
-        <td>{{ m.route|route_label }}</td>
+        <td>{{ m.route|coach_route_label }}</td>
       </tr>
     {% endfor %}"""
 

@@ -75,7 +75,7 @@ def dashboard_rows(rows) -> SafeString:
                 lonely,
                 words.isolation(latest.get("isolated")),
                 words.duration(latest.get("duration_band")),
-                words.route(latest.get("route")),
+                words.coach_route(latest.get("route")),
                 trends.get(row.trend, "–"),
                 dates(when) if when else no_test,
             )

@@ -45,6 +45,11 @@ ROUTES = {
 }
 
 
+# What a coach reads: the same routes, but "Your choice is respected" speaks to the
+# participant. For the coach it says what to do: chosen solitude is informed, never pushed.
+COACH_ROUTES = {**ROUTES, "respect_choice": gettext_noop("Own choice: inform, do not push")}
+
+
 def _label(words: dict[str, str], value) -> str:
     # Only strings are keys: a None or an unexpected value is "Not known", as before.
     return gettext(words.get(value, NOT_KNOWN) if isinstance(value, str) else NOT_KNOWN)
@@ -63,6 +68,11 @@ def duration_label(band) -> str:
 @register.filter
 def route_label(route) -> str:
     return _label(ROUTES, route)
+
+
+@register.filter
+def coach_route_label(route) -> str:
+    return _label(COACH_ROUTES, route)
 
 
 @register.filter
@@ -127,6 +137,9 @@ class Words:
 
     def route(self, value) -> SafeString:
         return self._get(route_label, value)
+
+    def coach_route(self, value) -> SafeString:
+        return self._get(coach_route_label, value)
 
     def isolation(self, value) -> SafeString:
         return self._get(isolation_label, value)

@@ -169,7 +169,7 @@ def coach_measurement_rows(measurements) -> SafeString:
                 lonely,
                 contacts,
                 words.duration(m.duration_band),
-                words.route(m.route),
+                words.coach_route(m.route),
             )
         )
     return mark_safe("\n    ".join(rows))  # noqa: S308 - each row is format_html output
