@@ -19,13 +19,47 @@ is not revealed; a page for a role the person lacks is "forbidden" (403).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from verbind.accounts.models import Membership, Organisation, Role, User
+
+
+def login_required(view):
+    """Django's ``login_required``, except for a form sent after the session ended (12
+    hours): after logging in, the person comes back to the page the form was on (the
+    Referer, when it is on this site), not to the address the form posts to, which has no
+    page to show (405). Otherwise to their home page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        back = request.get_full_path()
+        if request.method not in ("GET", "HEAD"):
+            back = _page_the_form_was_on(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return redirect_to_login(back)
+
+    return wrapped
+
+
+def _page_the_form_was_on(request) -> str | None:
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from verbind.accounts import forms, permissions
 from verbind.accounts.domain import consent as consent_domain
 from verbind.accounts.domain import invitations, personal_data, registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
+from verbind.accounts.permissions import login_required
 from verbind.coaching.domain import assignments
 from verbind.coaching.models import CoachAssignment
 from verbind.course.domain import navigation

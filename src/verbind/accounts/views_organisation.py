@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from verbind.accounts import forms, permissions
 from verbind.accounts.domain import invitations, organisations
 from verbind.accounts.models import Invitation, InvitationKind, Membership, Role
+from verbind.accounts.permissions import login_required
 
 
 @login_required

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -15,6 +14,7 @@ from verbind.accounts import forms as account_forms
 from verbind.accounts import permissions
 from verbind.accounts.domain import invitations
 from verbind.accounts.domain.consent import covers_colleagues
+from verbind.accounts.permissions import login_required
 from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain

@@ -4,7 +4,6 @@ verbind.accounts.permissions); rules about weeks and check-ins are the core's.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from verbind.accounts.permissions import login_required
 from verbind.core.battery import AnswerError as CheckInAnswerError
 from verbind.course import access, forms
 from verbind.course.domain import answers as answer_domain

@@ -4,13 +4,13 @@ Every lookup goes through verbind.course.access (built on verbind.accounts.permi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts import permissions
+from verbind.accounts.permissions import login_required
 from verbind.course import access, forms
 from verbind.course.domain import checkins, overview, progress
 from verbind.course.domain import enrolment as enrolment_domain

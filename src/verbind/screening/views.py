@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from verbind.accounts.domain.consent import has_consent
 from verbind.accounts.models import ConsentPurpose
+from verbind.accounts.permissions import login_required
 from verbind.core import profile as core_profile
 from verbind.core.battery import SAFETY_FLAG, batteries, get_battery
 from verbind.core.instrument import LANGUAGES, registry
