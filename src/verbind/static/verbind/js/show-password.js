@@ -12,7 +12,8 @@
 
   function show(box, input, button, shown) {
     input.type = shown ? "text" : "password";
-    button.setAttribute("aria-pressed", shown ? "true" : "false");
+    // The words say what a press does; no aria-pressed beside them, or a screen reader
+    // would announce "Hide password, pressed" (ARIA authoring practices).
     button.textContent = box.getAttribute(shown ? "data-hide-text" : "data-show-text");
   }
 
