@@ -273,6 +273,10 @@ def test_summary_pdf_holds_scores_chosen_answers_and_the_plan(course, people):
     assert "Elke week de buurvrouw bellen." in text
     assert "Geheim dagboek" not in text
     assert "11" in text and "DJG-11" in text  # the start score on the DJG-11
+    # The day it was made is written out, as everywhere a participant reads a date.
+    today = timezone.localdate()
+    assert re.search(rf"\b{today.day} [a-z]+ {today.year}\b", text)
+    assert f"{today:%d-%m-%Y}" not in text
 
 
 def test_reminders_are_sent_once_and_say_nothing_personal(course, people, settings):
