@@ -71,6 +71,19 @@ def test_an_anonymous_course_result_says_saving_comes_first(client):
     assert 'href="#save-title"' in card and 'id="save-title"' in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "Log in om uw uitslag te bewaren"), ("en", "Log in to save your result")],
+)
+def test_the_login_link_says_what_it_saves(client, lang, words):
+    client.cookies["django_language"] = lang
+    take_test(client, COURSE)
+    html = client.get(reverse("screening:result")).content.decode()
+    login = reverse("accounts:login")
+    assert re.search(rf'<a href="{login}\?next=[^"]+">{words}</a>', html)
+    assert "hem te bewaren" not in html
+
+
 def test_other_routes_get_no_course_button(client, people):
     client.force_login(people.participant)
     response = take_test(client, NOT_COURSE)
