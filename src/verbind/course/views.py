@@ -36,7 +36,7 @@ LOCKED_REASONS = {
 OPEN_REASONS = {
     "start": gettext_lazy("Since the start."),
     "schedule": gettext_lazy("Since %(date)s."),
-    "coach": gettext_lazy("Opened by your coach."),
+    "coach": gettext_lazy("Your coach opened this week."),
 }
 
 
