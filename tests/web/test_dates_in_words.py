@@ -51,7 +51,7 @@ def test_the_coachs_course_pages_show_dates_in_words(people, client_for, lang):
 
     from verbind.course.domain import enrolment as enrolment_domain
 
-    enrolment, answer, check_in = _course(people)  # a sent answer and a flagged check-in
+    enrolment = _course(people)[0]  # with a sent answer and a flagged check-in
     enrolment.last_activity_at = enrolment.started_at
     enrolment.save(update_fields=["last_activity_at"])
     client = client_for("coach")

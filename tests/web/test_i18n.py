@@ -103,8 +103,8 @@ def test_dutch_says_bewaren_for_saving_not_opslaan():
         msgid for msgid, msgstrs, _ in po_entries("nl") if any(map(computer_words.search, msgstrs))
     ]
     src = LOCALE.parent
-    for path in src.rglob("*"):
-        if path.suffix in {".html", ".txt", ".yaml", ".md", ".js"} and path.is_file():
-            if computer_words.search(path.read_text("utf-8", errors="replace")):
-                found.append(str(path.relative_to(src)))
+    texts = [p for p in src.rglob("*") if p.suffix in {".html", ".txt", ".yaml", ".md", ".js"}]
+    for path in texts:
+        if path.is_file() and computer_words.search(path.read_text("utf-8", errors="replace")):
+            found.append(str(path.relative_to(src)))
     assert not found, found
