@@ -53,6 +53,10 @@ def test_coach_and_admin_pages_under_the_enforced_policy(visit):
     admin_window.page.wait_for_url(lambda url: "/login/" not in url)
     assert admin_window.goto("/organisation/").status == 200
     assert "Dirk Deelnemer" not in admin_window.page.content()
+    coach_membership = Membership.objects.get(user=coach, role=Role.COACH)
+    confirm = f"/organisation/coaches/{coach_membership.pk}/deactivate/confirm/"
+    assert admin_window.goto(confirm).status == 200
+    assert "Dirk Deelnemer" not in admin_window.page.content()
 
     assert refused == [] and admin_refused == []
     assert window.console_errors == [] and admin_window.console_errors == []

@@ -55,7 +55,7 @@ def test_a_way_back_and_a_message_keep_room_under_the_header(visit):
         assert _gap_under_header(page) >= 12, size
 
 
-def test_the_organisation_sees_each_coach_and_the_button_without_scrolling_sideways(visit):
+def test_the_organisation_sees_each_coach_and_the_link_without_scrolling_sideways(visit):
     org = Organisation.objects.create(name="Wijkteam Oost", slug="wijkteam-oost")
     coach = make_coach(org, "coach.met.een.lang.adres@example.org", "Coach Constantijn")
     admin = make_user("beheer.oost@example.org", "Beheer Bo")
@@ -67,13 +67,31 @@ def test_the_organisation_sees_each_coach_and_the_button_without_scrolling_sidew
     page = window.page
     window.goto("/organisation/")
     page.set_viewport_size(PHONE)
-    button = page.locator("main table button")
-    box = button.bounding_box()
+    link = page.locator("main table a", has_text="Coach Constantijn uitschakelen")
+    box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     row = page.locator("main table tbody tr").first.inner_text()
     assert coach.email in row
     assert "{#" not in page.locator("main").inner_text()
     window.check("organisation dashboard, a coach per block on a phone")
+
+    # The link asks first; going back changes nothing, confirming deactivates.
+    link.click()
+    page.wait_for_url("**/deactivate/confirm/")
+    assert "Coach Constantijn heeft hier nu geen deelnemers." in page.locator("main").inner_text()
+    page.set_viewport_size(PHONE)
+    confirm = page.get_by_role("button", name="Ja, Coach Constantijn uitschakelen")
+    box = confirm.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    window.check("confirmation before deactivating a coach, on a phone")
+    page.get_by_role("link", name="Nee, ga terug").click()
+    page.wait_for_url("**/organisation/")
+    assert Membership.objects.get(user=coach, role=Role.COACH).is_active
+    page.locator("main table a", has_text="Coach Constantijn uitschakelen").click()
+    page.get_by_role("button", name="Ja, Coach Constantijn uitschakelen").click()
+    page.wait_for_url("**/organisation/")
+    assert "uitgeschakeld" in page.locator("main table tbody tr").first.inner_text()
+    assert not Membership.objects.get(user=coach, role=Role.COACH).is_active
 
 
 def test_the_largest_course_text_keeps_the_reading_tools_on_a_small_phone(visit):

@@ -236,7 +236,11 @@ RULES: dict[str, Rule] = {
     "organisation:invite_coach": Rule(
         ADMIN_ACTION, "post", data=lambda p: {"email": "new.coach@example.org"}
     ),
-    "organisation:deactivate_coach": Rule(ADMIN_ACTION, "post", kwargs=_coach_membership),
+    # Deactivating asks first: the page that says what happens, then the post that does it.
+    "organisation:confirm_deactivate_coach": Rule(ADMIN_PAGE, kwargs=_coach_membership),
+    "organisation:deactivate_coach": Rule(
+        ADMIN_ACTION, "post", kwargs=_coach_membership, data=lambda p: {"confirm": "yes"}
+    ),
     # screening: the public self-test. Without a test in progress (no cookie: the matrix
     # client has none) the question, result and save pages send the person to the start.
     "screening:start": Rule(ALL),

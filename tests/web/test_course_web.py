@@ -63,6 +63,26 @@ def test_overview_says_why_each_week_is_closed(course, people):
     assert "This week opens after the week before it." in html  # week 3
 
 
+@pytest.mark.parametrize(
+    ("lang", "start", "since"),
+    [("nl", "Sinds het begin.", "Sinds"), ("en", "Since the start.", "Since")],
+)
+def test_an_open_week_says_open_once_and_since_when(course, people, lang, start, since):
+    enrolment_domain.set_feedback_blocking(course, False)  # week 2 opens on schedule
+    c = login(people.participant)
+    c.cookies["django_language"] = lang
+    html = c.get(reverse("course:overview")).content.decode()
+    reasons = [
+        re.sub(r"<[^>]+>|\s+", " ", r).split()
+        for r in re.findall(r'<span class="week-reason">(.*?)</span>\s*</li>', html, re.S)
+    ]
+    week1, week2 = (" ".join(words) for words in reasons[:2])
+    assert week1 == f"open {start}"
+    opened = timezone.localtime(course.started_at + timedelta(days=7))
+    assert re.fullmatch(rf"open {since} {opened.day} [A-Za-z]+ {opened.year}\.", week2), week2
+    assert "Open." not in html and "open Open" not in re.sub(r"<[^>]+>|\s+", " ", html)
+
+
 def test_week_page_renders_reading_and_exercises_and_locked_weeks_stay_closed(course, people):
     c = login(people.participant)
     html = c.get(reverse("course:week", args=[1])).content.decode()
@@ -253,6 +273,10 @@ def test_summary_pdf_holds_scores_chosen_answers_and_the_plan(course, people):
     assert "Elke week de buurvrouw bellen." in text
     assert "Geheim dagboek" not in text
     assert "11" in text and "DJG-11" in text  # the start score on the DJG-11
+    # The day it was made is written out, as everywhere a participant reads a date.
+    today = timezone.localdate()
+    assert re.search(rf"\b{today.day} [a-z]+ {today.year}\b", text)
+    assert f"{today:%d-%m-%Y}" not in text
 
 
 def test_reminders_are_sent_once_and_say_nothing_personal(course, people, settings):

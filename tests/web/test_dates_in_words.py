@@ -40,3 +40,40 @@ def test_the_organisation_sees_open_invitation_dates_in_words(people, client_for
     client.cookies["django_language"] = lang
     html = client.get(reverse("organisation:dashboard")).content.decode()
     assert re.search(rf"new\.coach@example\.org \(\d{{1,2}} ({MONTHS[lang]}) \d{{4}}\)", html)
+
+
+NUMERIC = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_coachs_course_pages_show_dates_in_words(people, client_for, lang):
+    from test_access_matrix import _course
+
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    enrolment = _course(people)[0]  # with a sent answer and a flagged check-in
+    enrolment.last_activity_at = enrolment.started_at
+    enrolment.save(update_fields=["last_activity_at"])
+    client = client_for("coach")
+    client.cookies["django_language"] = lang
+    in_words = rf"\b\d{{1,2}} ({MONTHS[lang]}) \d{{4}}"
+    pages = {
+        "overview": reverse("course:coach_overview"),
+        "enrolment": reverse("course:coach_enrolment", args=[enrolment.pk]),
+        "inbox": reverse("course:inbox"),
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        assert re.search(in_words, main), name
+        assert not NUMERIC.search(main), (name, NUMERIC.search(main).group(0))
+    # Where the moment matters (a signal, an answer waiting), the time is there too.
+    enrolment_page = client.get(pages["enrolment"]).content.decode()
+    assert re.search(in_words + r", \d{2}:\d{2}", enrolment_page)
+    inbox = client.get(pages["inbox"]).content.decode()
+    assert re.search(in_words + r", \d{2}:\d{2}", inbox)
+    # A course stopped lately is listed with the day in words.
+    enrolment_domain.end(enrolment, by=people.participant)
+    html = client.get(pages["overview"]).content.decode()
+    stopped = html[html.index('id="stopped-title"') :]
+    assert re.search(in_words, stopped) and not NUMERIC.search(stopped)

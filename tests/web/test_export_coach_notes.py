@@ -44,3 +44,22 @@ def test_a_coach_is_told_the_participant_can_read_the_notes(people, client_for):
         reverse("coaching:participant", args=[people.participant.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "The participant can read them in the download of their data" in (page.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "Al mijn gegevens (JSON-bestand): ook de notities die een coach over mij schreef."),
+        ("en", "All my data (JSON file): also the notes a coach wrote about me."),
+    ],
+)
+def test_my_data_says_the_download_holds_the_notes_in_one_pair_of_brackets(
+    people, client_for, lang, line
+):
+    from test_selftest import text_of
+
+    client = client_for("participant")
+    client.cookies["django_language"] = lang
+    page = text_of(client.get(reverse("accounts:my_data")).content.decode())
+    assert line in page
+    assert ") (" not in page and "((" not in page and "))" not in page

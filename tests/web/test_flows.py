@@ -222,7 +222,7 @@ def test_deactivated_coach_loses_everything(people, client_for):
     from verbind.accounts.models import Membership, Role
 
     membership = Membership.objects.get(user=people.coach, role=Role.COACH)
-    admin.post(reverse("organisation:deactivate_coach", args=[membership.pk]))
+    admin.post(reverse("organisation:deactivate_coach", args=[membership.pk]), {"confirm": "yes"})
     coach = client_for("coach")
     assert coach.get(reverse("coaching:dashboard")).status_code == 403
     assert not CoachAssignment.objects.filter(coach=people.coach, active=True).exists()

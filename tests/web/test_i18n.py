@@ -94,3 +94,17 @@ def test_dutch_is_the_default_language_of_pages(client, db):
     assert 'lang="nl"' in html
     assert "Inloggen" in html and "Nu meteen hulp nodig?" in html
     assert "0800-0113" in html
+
+
+def test_dutch_says_bewaren_for_saving_not_opslaan():
+    """bewaren is the everyday word (B1), and the word of the rest of the site."""
+    computer_words = re.compile(r"\b(opgeslagen|opslaan|op te slaan|slaat .{0,40}\bop)\b", re.I)
+    found = [
+        msgid for msgid, msgstrs, _ in po_entries("nl") if any(map(computer_words.search, msgstrs))
+    ]
+    src = LOCALE.parent
+    texts = [p for p in src.rglob("*") if p.suffix in {".html", ".txt", ".yaml", ".md", ".js"}]
+    for path in texts:
+        if path.is_file() and computer_words.search(path.read_text("utf-8", errors="replace")):
+            found.append(str(path.relative_to(src)))
+    assert not found, found

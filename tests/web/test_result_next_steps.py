@@ -42,15 +42,55 @@ def test_a_saved_course_result_has_a_button_to_the_course(client, people):
     assert reverse("course:enrol") in course_page
 
 
-def test_someone_already_in_the_course_is_not_asked_to_sign_up_again(client, people):
+@pytest.mark.parametrize(
+    ("lang", "words", "sign_up"),
+    [
+        ("nl", "U doet al mee aan de cursus. U bent in week 1 van 8.", "Meld u aan"),
+        ("en", "You already take part in the course. You are in week 1 of 8.", "Sign up"),
+    ],
+)
+def test_someone_already_in_the_course_is_not_asked_to_sign_up_again(
+    client, people, lang, words, sign_up
+):
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    client.force_login(people.participant)
+    client.cookies["django_language"] = lang
+    response = take_test(client, COURSE)
+    enrolment_domain.enrol(people.participant)
+    card = route_card(client.get(response["Location"]).content.decode())
+    text = text_of(card)
+    # The core's advice (the course) stays; the way on is the week they are in.
+    assert core_explanation(COURSE, lang)[1].route_title in text
+    assert words in text
+    week = reverse("course:week", args=[1])
+    go_on = "Ga verder met week 1" if lang == "nl" else "Go on with week 1"
+    assert f'class="button" href="{week}">{go_on}</a>' in card
+    assert sign_up not in text and reverse("course:enrol") not in card
+    assert "aanmelden" not in text and "sign up" not in text.lower()
+
+
+def test_someone_whose_course_is_paused_is_led_to_the_course_page(client, people):
     from verbind.course.domain import enrolment as enrolment_domain
 
     client.force_login(people.participant)
     response = take_test(client, COURSE)
-    enrolment_domain.enrol(people.participant)
+    enrolment_domain.pause(enrolment_domain.enrol(people.participant))
     card = route_card(client.get(response["Location"]).content.decode())
+    assert "U doet al mee aan de cursus. De cursus staat op pauze." in text_of(card)
     assert f'class="button" href="{reverse("course:overview")}">Naar de cursus</a>' in card
-    assert "Naar de cursus: aanmelden" not in text_of(card)
+    assert "Meld u aan" not in text_of(card)
+
+
+def test_the_home_page_of_someone_in_the_course_does_not_ask_to_sign_up(client, people):
+    from verbind.course.domain import enrolment as enrolment_domain
+
+    client.force_login(people.participant)
+    take_test(client, COURSE)
+    enrolment_domain.enrol(people.participant)
+    home = text_of(client.get(reverse("accounts:home")).content.decode())
+    assert "U bent in week 1 van 8." in home
+    assert "Meld u aan" not in home and "aanmelden" not in home
 
 
 def test_a_saved_course_result_after_crisis_help_still_leads_to_the_course(client, people):
@@ -69,6 +109,19 @@ def test_an_anonymous_course_result_says_saving_comes_first(client):
     assert reverse("course:overview") not in card
     assert "first save this result in an account" in text_of(card)
     assert 'href="#save-title"' in card and 'id="save-title"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "Log in om uw uitslag te bewaren"), ("en", "Log in to save your result")],
+)
+def test_the_login_link_says_what_it_saves(client, lang, words):
+    client.cookies["django_language"] = lang
+    take_test(client, COURSE)
+    html = client.get(reverse("screening:result")).content.decode()
+    login = reverse("accounts:login")
+    assert re.search(rf'<a href="{login}\?next=[^"]+">{words}</a>', html)
+    assert "hem te bewaren" not in html
 
 
 def test_other_routes_get_no_course_button(client, people):

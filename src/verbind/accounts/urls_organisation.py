@@ -9,5 +9,10 @@ app_name = "organisation"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("coaches/invite/", views.invite_coach, name="invite_coach"),
+    path(
+        "coaches/<int:pk>/deactivate/confirm/",
+        views.confirm_deactivate_coach,
+        name="confirm_deactivate_coach",
+    ),
     path("coaches/<int:pk>/deactivate/", views.deactivate_coach, name="deactivate_coach"),
 ]

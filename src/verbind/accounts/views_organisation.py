@@ -70,10 +70,42 @@ def invite_coach(request):
     return redirect("organisation:dashboard")
 
 
+def _participant_count(membership: Membership) -> int:
+    """How many participants of this organisation the coach coaches now (a count only)."""
+    from verbind.coaching.models import CoachAssignment
+
+    return (
+        CoachAssignment.objects.filter(
+            coach=membership.user, organisation=membership.organisation, active=True
+        )
+        .values("participant_id")
+        .distinct()
+        .count()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def confirm_deactivate_coach(request, pk: int):
+    """Deactivating cuts off all the coach's participants at once: say so, and ask first."""
+    membership = permissions.get_coach_membership_for_admin_or_404(request, pk)
+    if not membership.is_active:
+        return redirect("organisation:dashboard")
+    return render(
+        request,
+        "organisation/deactivate_coach.html",
+        {"membership": membership, "participant_count": _participant_count(membership)},
+    )
+
+
 @login_required
 @require_POST
 def deactivate_coach(request, pk: int):
     membership = permissions.get_coach_membership_for_admin_or_404(request, pk)
+    # Only the confirmation page sends "confirm": a post without it (an old page, a
+    # stray form) deactivates nobody and leads to that page first.
+    if request.POST.get("confirm") != "yes":
+        return redirect("organisation:confirm_deactivate_coach", pk=membership.pk)
     organisations.deactivate_coach(membership)
     messages.success(
         request,

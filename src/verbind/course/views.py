@@ -32,10 +32,11 @@ LOCKED_REASONS = {
         "This week opens when your coach has responded to your exercise."
     ),
 }
+# Shown next to the tag "open", so they do not say "Open" again.
 OPEN_REASONS = {
-    "start": gettext_lazy("Open since the start."),
-    "schedule": gettext_lazy("Open."),
-    "coach": gettext_lazy("Opened by your coach."),
+    "start": gettext_lazy("Since the start."),
+    "schedule": gettext_lazy("Since %(date)s."),
+    "coach": gettext_lazy("Your coach opened this week."),
 }
 
 
@@ -47,14 +48,21 @@ def _lang() -> str:
 def week_reason(state) -> str:
     """The core's reason for a week's state, in words for the participant."""
     if state.is_open:
+        if state.reason == "schedule":
+            if not state.opened_at:
+                return ""
+            return str(OPEN_REASONS["schedule"]) % {"date": _day(state.opened_at)}
         return str(OPEN_REASONS.get(state.reason, ""))
     text = str(LOCKED_REASONS.get(state.reason, ""))
     if state.reason == "scheduled" and state.opens_at:
-        # A day in words ("2 december 2026"), as elsewhere for participants; not a
-        # numeric date with the minute the course happened to start.
-        opens = formats.date_format(timezone.localtime(state.opens_at), "j F Y")
-        text = text % {"date": opens}
+        text = text % {"date": _day(state.opens_at)}
     return text
+
+
+def _day(moment) -> str:
+    """A day in words ("2 december 2026"), as elsewhere for participants; not a numeric
+    date with the minute the course happened to start."""
+    return formats.date_format(timezone.localtime(moment), "j F Y")
 
 
 def _wants_json(request) -> bool:

@@ -314,6 +314,21 @@ def _result_context(explanation: core_profile.Explanation, results, lang: str) -
     }
 
 
+def _enrolled_course(request, route: str):
+    """The course the person already takes part in, when their route is the course.
+
+    The core's route steps say "sign up for the course"; someone already in it is told
+    so instead, with the way on. The core's advice (the route) stays as it is: which
+    sentence fits this person is the web's choice, as the core knows nothing of
+    enrolments.
+    """
+    if route != "course" or not request.user.is_authenticated:
+        return None
+    from verbind.course.domain.navigation import enrolled_card
+
+    return enrolled_card(request.user)
+
+
 @require_safe
 def result(request):
     """The result of a finished test that is not saved (yet)."""
@@ -335,6 +350,7 @@ def result(request):
             "crisis": measurement.safety_flag,
             "last_question": progress.total,
             "route": profile.classification.effective_route,
+            "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
         }
     )
     response = render(request, "screening/result.html", context)
@@ -383,6 +399,7 @@ def saved_result(request, pk: int):
             "crisis": measurement.safety_flag,
             # The route after crisis help: its next step may need a link (the course).
             "route": profile.classification.effective_route,
+            "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
         }
     )
     return render(request, "screening/result.html", context)

@@ -64,13 +64,21 @@ class HomeCard:
         return self.situation.due_check_ins if self.situation else ()
 
 
+def enrolled_card(user) -> HomeCard | None:
+    """The course the person takes part in now (where they are in it), or None."""
+    enrolment = active_enrolment(user)
+    if enrolment is None:
+        return None
+    s = situation(enrolment)
+    lang = translation.get_language() or "nl"
+    return HomeCard(ENROLLED, s, s.programme.title.get("en" if lang == "en" else "nl"))
+
+
 def home_card(user, latest_measurement) -> HomeCard | None:
     """The course card on the participant's home page, or None when it is not shown."""
-    enrolment = active_enrolment(user)
-    if enrolment is not None:
-        s = situation(enrolment)
-        lang = translation.get_language() or "nl"
-        return HomeCard(ENROLLED, s, s.programme.title.get("en" if lang == "en" else "nl"))
+    card = enrolled_card(user)
+    if card is not None:
+        return card
     if eligibility_from(latest_measurement).may_self_enrol:
         return HomeCard(OFFERED)
     return None
