@@ -19,6 +19,8 @@ from test_course_support import (
     weekly_answers,
 )
 
+from verbind.accounts.domain.organisations import deactivate_coach
+from verbind.coaching.domain.assignments import assign_coach, withdraw_access
 from verbind.core.battery import AnswerError as BatteryAnswerError
 from verbind.course.domain import answers, checkins, feedback
 from verbind.course.domain import enrolment as enrolment_domain
@@ -94,6 +96,40 @@ def test_week_two_waits_for_the_feedback_moment(enrolled, people):
     feedback.give_feedback(a, people.coach, "Dank je, mooi geschreven.", now=at(9))
     s = situation(enrolled, at(9, hours=1))
     assert s.state.week(2).is_open and s.state.week(2).opened_at == at(9)
+
+
+def test_without_a_coach_the_course_stops_waiting_for_feedback(enrolled, people):
+    """A deactivated coach can't respond: week 2 must not wait for them for ever."""
+    answers.submit(enrolled, week1_ids()[0], "Ik voel me vaak alleen.", now=at(5))
+    assert situation(enrolled, at(8)).state.week(2).reason == "waiting_for_coach"
+    membership = people.coach.memberships.get(organisation=people.org)
+    deactivate_coach(membership)
+    enrolled.refresh_from_db()
+    assert enrolled.feedback_blocks is False
+    assert situation(enrolled, at(8)).state.week(2).is_open
+    # A new coach does not close the week again; they can turn waiting back on.
+    assign_coach(participant=people.participant, coach=people.other_coach, organisation=people.org)
+    enrolled.refresh_from_db()
+    assert situation(enrolled, at(8)).state.week(2).is_open
+
+
+def test_withdrawing_the_last_coach_also_ends_the_waiting(enrolled, people):
+    answers.submit(enrolled, week1_ids()[0], "Ik voel me vaak alleen.", now=at(5))
+    withdraw_access(people.assignment)
+    enrolled.refresh_from_db()
+    assert situation(enrolled, at(8)).state.week(2).is_open
+
+
+def test_while_a_coach_is_left_the_course_still_waits(enrolled, people):
+    second = assign_coach(
+        participant=people.participant, coach=people.other_coach, organisation=people.org
+    )
+    answers.submit(enrolled, week1_ids()[0], "Ik voel me vaak alleen.", now=at(5))
+    withdraw_access(people.assignment)  # the other coach is still there
+    enrolled.refresh_from_db()
+    assert enrolled.feedback_blocks is True
+    assert situation(enrolled, at(8)).state.week(2).reason == "waiting_for_coach"
+    assert second.active
 
 
 def test_coach_can_turn_blocking_off_and_open_early(enrolled, people):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from verbind.accounts.domain.consent import covers_colleagues, withdraw_consent
 from verbind.accounts.models import ConsentPurpose, Organisation, User
 from verbind.coaching.models import CoachAssignment, CoachShare
+from verbind.course.models import Enrolment
 
 
 class SharingError(ValueError):
@@ -41,6 +42,7 @@ def withdraw_access(assignment: CoachAssignment) -> None:
     participant = assignment.participant
     if not CoachAssignment.objects.filter(participant=participant, active=True).exists():
         withdraw_consent(participant, ConsentPurpose.SHARE_WITH_COACH)
+    release_feedback_gates([participant.pk])
 
 
 @transaction.atomic
@@ -76,9 +78,25 @@ def end_share(share: CoachShare) -> None:
 def end_all_for_coach(coach: User, organisation: Organisation) -> None:
     """A deactivated coach loses every participant and every share in the organisation."""
     now = timezone.now()
-    CoachAssignment.objects.filter(coach=coach, organisation=organisation, active=True).update(
-        active=False, withdrawn_at=now
-    )
+    ending = CoachAssignment.objects.filter(coach=coach, organisation=organisation, active=True)
+    participant_ids = list(ending.values_list("participant_id", flat=True))
+    ending.update(active=False, withdrawn_at=now)
     CoachShare.objects.filter(
         coach=coach, assignment__organisation=organisation, active=True
     ).update(active=False, ended_at=now)
+    release_feedback_gates(participant_ids)
+
+
+def release_feedback_gates(participant_ids) -> int:
+    """In the course a feedback moment keeps the next week closed until a coach responds.
+    A participant with no coach left would wait for nobody: their running course stops
+    waiting, as when a coach turns feedback blocking off (a new coach can turn it on
+    again). Stored, not derived, so a week that opened does not close again later."""
+    coached = CoachAssignment.objects.filter(participant_id__in=participant_ids, active=True)
+    return (
+        Enrolment.objects.filter(
+            participant_id__in=participant_ids, ended_at__isnull=True, feedback_blocks=True
+        )
+        .exclude(participant_id__in=coached.values("participant_id"))
+        .update(feedback_blocks=False)
+    )
