@@ -38,6 +38,16 @@ def _same_page(page) -> bool:
     return page.evaluate("() => window.verbindSamePage === 'yes'")
 
 
+def _wait_for_focus(page, element_id: str) -> None:
+    """htmx moves the focus after it settles the swap (about 20 ms after the new part
+    appears), so wait for it rather than read it at once; fails after 5 s."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=element_id,
+        timeout=5000,
+    )
+
+
 def test_a_note_comes_in_without_reloading_the_page(visit, world):
     coach, participant = world
     v = visit("coach")
@@ -51,7 +61,7 @@ def test_a_note_comes_in_without_reloading_the_page(visit, world):
     page.get_by_role("button", name="Bewaar notitie").click()
     page.wait_for_selector("#id_text_error")
     assert _same_page(page)
-    assert page.evaluate("() => document.activeElement.id") == "id_text"
+    _wait_for_focus(page, "id_text")
     assert box.get_attribute("aria-invalid") == "true"
     assert not CoachNote.objects.exists()
     v.check("participant page, empty note")
@@ -65,7 +75,7 @@ def test_a_note_comes_in_without_reloading_the_page(visit, world):
     assert "Maandag gebeld." in note.inner_text() and "Gaat wat beter." in note.inner_text()
     assert page.locator("#notes-status").get_attribute("role") == "status"
     assert page.locator("#notes-status").inner_text().strip() == SAVED
-    assert page.evaluate("() => document.activeElement.id") == "saved-note"
+    _wait_for_focus(page, "saved-note")
     box = page.get_by_label("Nieuwe notitie")
     assert box.input_value() == "" and box.get_attribute("aria-invalid") is None
     assert CoachNote.objects.get(author=coach).text == "Maandag gebeld.\nGaat wat beter."
