@@ -13,9 +13,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from verbind.accounts.domain.consent import record_consent
 from verbind.accounts.models import (
@@ -28,6 +27,7 @@ from verbind.accounts.models import (
     User,
     normalise_email,
 )
+from verbind.web.mail import compose
 
 _SALT = "verbind.accounts.invitation"
 
@@ -92,14 +92,16 @@ def _inviter_still_coaches(invitation: Invitation) -> bool:
 
 
 def _send(invitation: Invitation, lang: str) -> None:
-    with translation.override(lang):
-        context = {
+    subject, body = compose(
+        lang,
+        "email/invitation_subject.txt",
+        f"email/invitation_{invitation.kind}.txt",
+        {
             "invitation": invitation,
             "url": invitation_url(invitation),
             "days": settings.INVITATION_MAX_AGE_DAYS,
-        }
-        subject = render_to_string("email/invitation_subject.txt", context).strip()
-        body = render_to_string(f"email/invitation_{invitation.kind}.txt", context)
+        },
+    )
     send_mail(subject, body, None, [invitation.email])
 
 

@@ -18,14 +18,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import date as format_date
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from verbind.accounts.domain.personal_data import delete_account
 from verbind.accounts.models import Membership, Role, User
 from verbind.core import retention
+from verbind.web.mail import compose
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +63,17 @@ def candidates(now: dt.datetime, rule: retention.RetentionRule):
 
 
 def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRule) -> None:
-    with translation.override(user.preferred_language):
-        context = {
+    subject, body = compose(
+        user.preferred_language,
+        "email/inactive_account_subject.txt",
+        "email/inactive_account.txt",
+        {
             "months": rule.inactive_months,
-            "date": format_date(
-                timezone.localtime(retention.deletion_date(warned_at, rule)), "j F Y"
-            ),
+            "date": retention.deletion_date(warned_at, rule),
             "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
             "my_data_url": f"{settings.SITE_URL}{reverse('accounts:my_data')}",
-        }
-        subject = render_to_string("email/inactive_account_subject.txt", context).strip()
-        body = render_to_string("email/inactive_account.txt", context)
+        },
+    )
     send_mail(subject, body, None, [user.email])
 
 

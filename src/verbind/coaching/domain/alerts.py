@@ -13,15 +13,15 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachShare
 from verbind.core import change
 from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment
 from verbind.screening.models import Measurement
+from verbind.web.mail import compose
 
 # The default threshold as a share of the range, for code that read it here before the
 # rule moved to the core (the setting ``strong_worsening_percent`` decides).
@@ -75,11 +75,13 @@ def notify_coaches(participant_id: int) -> int:
     """
     sent = 0
     for coach in coaches_of(participant_id):
-        with translation.override(coach.preferred_language):
-            path = reverse("coaching:participant", args=[participant_id])
-            context = {"url": f"{settings.SITE_URL}{path}"}
-            subject = render_to_string("email/alert_subject.txt", context).strip()
-            body = render_to_string("email/alert.txt", context)
+        path = reverse("coaching:participant", args=[participant_id])
+        subject, body = compose(
+            coach.preferred_language,
+            "email/alert_subject.txt",
+            "email/alert.txt",
+            {"url": f"{settings.SITE_URL}{path}"},
+        )
         send_mail(subject, body, None, [coach.email])
         sent += 1
     return sent

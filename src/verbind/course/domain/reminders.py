@@ -14,9 +14,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from verbind.accounts.models import User
 from verbind.coaching.models import CoachAssignment
@@ -24,6 +23,7 @@ from verbind.core import course as core
 from verbind.course.domain.facts import situations, snapshot
 from verbind.course.domain.programmes import get_shape
 from verbind.course.models import Enrolment, SentReminder
+from verbind.web.mail import compose
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +69,12 @@ def due(now: datetime | None = None) -> list[core.Reminder]:
 
 def _message(reminder: core.Reminder, user: User) -> tuple[str, str]:
     link = settings.SITE_URL + reverse(LINKS[reminder.kind])
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"kind": reminder.kind, "link": link}
-        subject = render_to_string("course/email/reminder_subject.txt", context).strip()
-        body = render_to_string("course/email/reminder.txt", context)
-    return subject, body
+    return compose(
+        user.preferred_language or settings.LANGUAGE_CODE,
+        "course/email/reminder_subject.txt",
+        "course/email/reminder.txt",
+        {"kind": reminder.kind, "link": link},
+    )
 
 
 def send_due(now: datetime | None = None) -> list[core.Reminder]:
