@@ -43,9 +43,13 @@ bench: install
 bench-web: install
 	$(BIN)/python bench/web_load.py
 
+# Style, the import order between the core and the apps (pyproject: tool.importlinter), and
+# dependencies declared exactly when imported (pyproject: tool.deptry).
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports
+	$(BIN)/deptry src
 
 lock:
 	$(PYTHON) -m venv /tmp/verbind-lock && /tmp/verbind-lock/bin/pip install -q -e '.[dev]' \

@@ -74,3 +74,12 @@ def test_prevalence_table_errors_name_the_column():
         stats.prevalence_table(frame, [stats.Indicator("x", "x")], "region")
     with pytest.raises(KeyError, match="indicator column"):
         stats.prevalence_table(frame, [stats.Indicator("y", "y")])
+
+
+def test_z_for_matches_the_normal_quantile_to_double_precision():
+    from scipy.stats import norm
+
+    from verbind.core.stats import z_for
+
+    for confidence in (0.5, 0.8, 0.9, 0.95, 0.99, 0.999):
+        assert z_for(confidence) == pytest.approx(float(norm.ppf(0.5 + confidence / 2)), rel=1e-12)
