@@ -3,8 +3,11 @@
 Never downloads a browser: Chromium is the system's (/usr/bin/chromium, or
 VERBIND_CHROMIUM). Every page a test visits goes through :meth:`Visit.check`: axe-core
 (vendored in vendor/axe.min.js, injected from disk) must report 0 WCAG 2.1 A/AA
-violations, the page must not scroll sideways at phone width (375 px), and screenshots at
-phone and desktop width are written to test-artifacts/browser/ (gitignored).
+violations, and the page must not scroll sideways at phone width (375 px). axe runs once per
+page state (the check's name and the path, ids left out) in a test run, at both widths: the
+same screen met again in another journey is not scanned again. Screenshots at phone and
+desktop width are written to test-artifacts/browser/ (gitignored) only where a test asks
+(``check(name, screenshot=True)``), or for every check with VERBIND_SCREENSHOTS=all.
 
 axe is injected with ``add_script_tag``, which the site's Content-Security-Policy (no
 inline scripts) would block, so these contexts bypass the CSP; ``test_csp_holds_in_the_
@@ -41,6 +44,10 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ALL_SCREENSHOTS = os.environ.get("VERBIND_SCREENSHOTS") == "all"
+# Page states axe has passed in this test process: (check name, path with ids as N,
+# language, width).
+_AXE_PASSED: set[tuple[str, str, str, int]] = set()
 
 
 def pytest_collection_modifyitems(items):
@@ -96,17 +103,21 @@ class Visit:
         response = self.page.goto(self.url(path))
         return response
 
-    def check(self, name: str) -> None:
-        """axe (0 violations), no sideways scrolling at 375 px, screenshots at both widths."""
+    def check(self, name: str, *, screenshot: bool = False) -> None:
+        """axe (0 violations) and no sideways scrolling at 375 px; screenshots when asked."""
         page = self.page
         self.step += 1
         base = f"{self.prefix}-{self.step:02d}-{_slug(name)}"
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shoot = screenshot or ALL_SCREENSHOTS
+        if shoot:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size(DESKTOP)
-        page.screenshot(path=str(ARTIFACTS / f"{base}-desktop.png"), full_page=True)
+        if shoot:
+            page.screenshot(path=str(ARTIFACTS / f"{base}-desktop.png"), full_page=True)
         self._axe(name)
         page.set_viewport_size(PHONE)
-        page.screenshot(path=str(ARTIFACTS / f"{base}-phone.png"), full_page=True)
+        if shoot:
+            page.screenshot(path=str(ARTIFACTS / f"{base}-phone.png"), full_page=True)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -117,6 +128,11 @@ class Visit:
 
     def _axe(self, name: str) -> None:
         page = self.page
+        path = re.sub(r"/\d+(?=/|$)", "/N", page.url.removeprefix(self.base_url).split("?")[0])
+        lang = page.evaluate("() => document.documentElement.lang")
+        state = (name, path, lang, page.viewport_size["width"])
+        if state in _AXE_PASSED:
+            return
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         result = page.evaluate(
@@ -132,6 +148,7 @@ class Visit:
                 for node in v["nodes"][:5]:
                     lines.append(f"    {node['target']}: {node['failureSummary']!r}"[:400])
             raise AccessibilityError("\n".join(lines))
+        _AXE_PASSED.add(state)
 
     # --- the self-test, answered as a person would: by clicking the words on screen ---
 

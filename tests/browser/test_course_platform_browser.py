@@ -1,5 +1,5 @@
 """The course inside the platform, in a real browser, Dutch and English, at phone and
-desktop width (Visit.check: axe-core 0 violations, no sideways scrolling, screenshots):
+desktop width (Visit.check: axe-core 0 violations, no sideways scrolling):
 the menu and the home card lead a participant to the course; a safety check-in flags the
 coach, whose participant page shows the signal and leads to the course."""
 

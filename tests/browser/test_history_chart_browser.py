@@ -1,6 +1,6 @@
 """The history chart's labels are readable on a phone: at 375 px and at 1280 px the axis
 labels of the drawing that is shown are at least 12 px on screen (font size times the
-SVG's scale), and the page passes Visit.check (axe, no sideways scrolling, screenshots)."""
+SVG's scale), and the page passes Visit.check (axe, no sideways scrolling)."""
 
 from __future__ import annotations
 
