@@ -1386,11 +1386,22 @@ def profile_texts() -> ProfileTexts:
     return load_texts(Path(str(resources.files("verbind.core") / "texts" / "profile.yaml")))
 
 
-def coach_flags(profile: Profile, lang: str = "nl") -> tuple[str, ...]:
-    """:attr:`Profile.flags` in words for the coach (who may read instrument names)."""
+def stored_flags(stored: Mapping[str, Any]) -> tuple[str, ...]:
+    """The flags of a stored profile (:meth:`Profile.to_dict`). A profile stored before
+    flags were kept still shows its isolation disagreement."""
+    flags = stored.get("flags")
+    if flags is None:
+        flags = ["isolation_scales_disagree"] if stored.get("isolation_disagrees") else []
+    return tuple(flag for flag in COACH_FLAGS if flag in flags)
+
+
+def coach_flags(profile: Profile | Mapping[str, Any], lang: str = "nl") -> tuple[str, ...]:
+    """:attr:`Profile.flags` (of a Profile or a stored one) in words for the coach, who may
+    read instrument names."""
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r} is not supported (supported: {', '.join(LANGUAGES)})")
-    return tuple(profile_texts().text(f"coach_flag.{flag}", lang) for flag in profile.flags)
+    flags = profile.flags if isinstance(profile, Profile) else stored_flags(profile)
+    return tuple(profile_texts().text(f"coach_flag.{flag}", lang) for flag in flags)
 
 
 # --- explanation ----------------------------------------------------------------------------
