@@ -416,3 +416,12 @@ def test_no_explanation_names_an_instrument_or_a_rule_outside_the_rules_section(
                     continue
                 for text in (section.heading or "", *section.paragraphs):
                     assert not CODES.search(text), (section.id, text)
+
+
+def test_severe_recent_loneliness_is_not_called_a_normal_part_of_life():
+    mild = ProfileInputs(lonely=True, isolated=True, duration_answer="lt_6_months")
+    severe = ProfileInputs(**{**mild.to_dict(), "severity": "very_severely_lonely"})
+    for lang in LANGUAGES:
+        normal = profile_texts().text("approach.transient", lang)
+        assert normal in explain(profile_from_inputs(mild), lang).approach
+        assert normal not in explain(profile_from_inputs(severe), lang).approach

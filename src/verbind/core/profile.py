@@ -427,8 +427,9 @@ ROUTE_RULES: tuple[Rule, ...] = (
         "chosen solitude",
         "no_action",
         lambda f: f.quadrant == "chosen_solitude",
-        "Respect it, never push (seed); mention gently that living alone is linked with "
-        "loneliness and poorer health, and invite a re-test if feelings change.",
+        "Respect it, never push (seed), and never assume it was chosen (illness may leave "
+        "no choice); to someone who said they live alone, mention gently that living alone "
+        "is linked with loneliness and poorer health; invite a re-test if feelings change.",
     ),
     Rule(
         "route.not_lonely",
@@ -1606,8 +1607,11 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
             approach.append(say("approach.emotional"))
         if i.social:
             approach.append(say("approach.social"))
-    if c.duration_band in ("transient", "persistent"):
-        approach.append(say(f"approach.{c.duration_band}"))
+    if c.duration_band == "transient" and i.severity not in SEVERE:
+        # "Loneliness is part of life" would make light of severe loneliness.
+        approach.append(say("approach.transient"))
+    elif c.duration_band == "persistent":
+        approach.append(say("approach.persistent"))
     elif c.duration_band == "chronic":
         approach += [
             say("approach.chronic"),
