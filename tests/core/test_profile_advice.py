@@ -425,3 +425,16 @@ def test_severe_recent_loneliness_is_not_called_a_normal_part_of_life():
         normal = profile_texts().text("approach.transient", lang)
         assert normal in explain(profile_from_inputs(mild), lang).approach
         assert normal not in explain(profile_from_inputs(severe), lang).approach
+
+
+def test_flags_are_read_back_from_a_stored_profile_even_an_older_one():
+    profile = build_profile(results(djg("djg11", 0, 0), ucla3(9), lsns6(20)), today=TODAY)
+    assert coach_flags(profile.to_dict(), "en") == coach_flags(profile, "en")
+    # Stored before flags were kept: the isolation disagreement was stored on its own.
+    older = {"isolation_disagrees": True}
+    assert coach_flags(older, "nl") == (
+        profile_texts().text("coach_flag.isolation_scales_disagree", "nl"),
+    )
+    assert coach_flags({}, "nl") == ()
+    with pytest.raises(ValueError, match="language 'de'"):
+        coach_flags(profile, "de")
