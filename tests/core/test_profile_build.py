@@ -180,12 +180,13 @@ def test_steptoe_boundary(points, isolated):
 @pytest.mark.parametrize(
     ("lsns", "step", "combine", "isolated", "sources", "disagree"),
     [
-        (8, 0, "either", True, ("lsns6",), True),
+        (8, 0, "lsns6_first", True, ("lsns6",), True),
         (8, 0, "both", False, ("lsns6",), True),
-        (20, 3, "either", True, ("steptoe",), True),
+        # A strong network with a Steptoe score of 3: LSNS-6 decides, the difference is shown.
+        (20, 3, "lsns6_first", False, ("steptoe",), True),
         (20, 3, "both", False, ("steptoe",), True),
         (8, 3, "both", True, ("lsns6", "steptoe"), False),
-        (20, 0, "either", False, (), False),
+        (20, 0, "lsns6_first", False, (), False),
     ],
 )
 def test_isolation_instruments_combine_by_setting_and_both_verdicts_are_kept(
@@ -471,11 +472,13 @@ def test_loneliness_comes_from_the_first_scale_that_could_be_computed():
 @pytest.mark.parametrize(
     ("lsns", "steptoe_", "combine", "isolated", "sources"),
     [
-        (True, False, "either", True, ("lsns6",)),
+        (True, False, "lsns6_first", True, ("lsns6",)),
+        (False, True, "lsns6_first", False, ("steptoe",)),  # LSNS-6 decides when scored
+        (None, True, "lsns6_first", True, ("steptoe",)),  # Steptoe only without LSNS-6
         (True, False, "both", False, ("lsns6",)),
         (True, True, "both", True, ("lsns6", "steptoe")),
         (None, True, "both", True, ("steptoe",)),  # an uncomputable scale does not vote
-        (None, None, "either", None, ()),
+        (None, None, "lsns6_first", None, ()),
     ],
 )
 def test_isolation_combines_by_setting(lsns, steptoe_, combine, isolated, sources):

@@ -29,6 +29,7 @@ from verbind.core.profile import (
     ROUTE_RULES,
     ROUTES,
     SAFETY,
+    SEVERE,
     SEVERITIES,
     WISH_TO_CHANGE,
     Classification,
@@ -114,6 +115,13 @@ EXPECTED = [
     ("crisis-self-help", dict(**ISOLATED, duration_answer="lt_6_months", safety="yes"), "lonely_and_isolated", "transient", "crisis_help", "self_help", False, ()),
     ("crisis-alternative", dict(**ISOLATED, duration_answer="gt_2_years", safety="yes", literacy="no"), "lonely_and_isolated", "chronic", "crisis_help", "alternative_support", False, ("wish_to_change", "open_to_learning", "literacy")),
     ("crisis-unknown", dict(safety="yes"), "unknown", "unknown", "crisis_help", "alternative_support", False, ("loneliness_unknown",)),
+    # Not lonely on the scale that counts, lonely on another: not "nothing needed", a conversation.
+    ("scales-disagree-connected", dict(lonely=False, isolated=False, loneliness_disagrees=True, **OK), "connected", "none", "alternative_support", None, False, ()),
+    ("scales-disagree-solitude", dict(lonely=False, isolated=True, loneliness_disagrees=True, wish_to_change="no"), "chosen_solitude", "none", "alternative_support", None, False, ()),
+    ("scales-disagree-iso-unknown", dict(lonely=False, loneliness_disagrees=True), "not_lonely_isolation_unknown", "none", "alternative_support", None, False, ()),
+    ("scales-disagree-crisis", dict(lonely=False, isolated=False, loneliness_disagrees=True, safety="yes"), "connected", "none", "crisis_help", "alternative_support", False, ()),
+    # Lonely on the scale that counts, not on another: the route stands (a conversation is added).
+    ("scales-disagree-lonely", dict(**ISOLATED, loneliness_disagrees=True, duration_answer="gt_2_years", **OK), "lonely_and_isolated", "chronic", "course", None, False, ()),
     ("safety-no", dict(**ISOLATED, duration_answer="gt_2_years", safety="no", **OK), "lonely_and_isolated", "chronic", "course", None, False, ()),
 ]  # fmt: skip
 
@@ -133,8 +141,11 @@ def test_expected_table(inputs, quadrant, band, route, underlying, agreement, un
 # --- exhaustive product over every value the rules read ------------------------------------
 
 HISTORY_MONTHS = (None, 0, 5, 6, 23, 24, 30)
-PRODUCT = list(
-    itertools.product(
+# What adds a conversation: (severity, loneliness scales disagree).
+FEELING_EXTRAS = ((None, False), ("very_severely_lonely", False), (None, True))
+PRODUCT = [
+    values
+    for values in itertools.product(
         (True, False, None),  # lonely
         (True, False, None),  # isolated
         (None, *DURATION_ANSWER_MONTHS),
@@ -143,13 +154,17 @@ PRODUCT = list(
         (None, *OPEN_TO_LEARNING),
         (None, *LITERACY),
         (None, *SAFETY),
+        FEELING_EXTRAS,
     )
-)
+    if not (values[0] is None and values[-1][1])  # unknown loneliness cannot disagree
+]
 
 
-def _inputs(lonely, isolated, answer, history, wish, open_, literacy, safety):
+def _inputs(lonely, isolated, answer, history, wish, open_, literacy, safety, extras=(None, False)):
     return ProfileInputs(
         lonely=lonely,
+        severity=extras[0],
+        loneliness_disagrees=extras[1],
         isolated=isolated,
         duration_answer=answer,
         lonely_history_months=history,
@@ -169,7 +184,9 @@ RULE_IDS = {r.id for r in ALL_RULES}
 
 
 def test_invariants_over_every_combination(everything):
-    assert len(everything) == 3 * 3 * 6 * len(HISTORY_MONTHS) * 4 * 3 * 4 * 3
+    assert len(everything) == 3 * 3 * 6 * len(HISTORY_MONTHS) * 4 * 3 * 4 * 3 * 3 - (
+        3 * 6 * len(HISTORY_MONTHS) * 4 * 3 * 4 * 3
+    )
     for i, c in everything:
         effective = c.effective_route
         where = f"{i} -> {c}"
@@ -195,24 +212,35 @@ def test_invariants_over_every_combination(everything):
             assert c.rule_ids[0] == "override.crisis_help", where
         else:
             assert c.route != "crisis_help" and c.underlying_route is None, where
-        # Chosen solitude is respected: no course, no coaching, no push.
-        if c.quadrant == "chosen_solitude":
+        # Chosen solitude is respected: no course, no coaching, no push (unless another
+        # loneliness scale says lonely: then a conversation finds out).
+        if c.quadrant == "chosen_solitude" and not i.loneliness_disagrees:
             assert effective in ("no_action", "self_help"), where
             assert effective == "no_action" or i.wish_to_change == "yes", where
         # Not lonely: nothing to treat, no duration.
         if i.lonely is False:
             assert c.duration_band == "none", where
-            assert effective in ("no_action", "self_help"), where
+            expected = (
+                ("alternative_support",) if i.loneliness_disagrees else ("no_action", "self_help")
+            )
+            assert effective in expected, where
+        # Very severe loneliness or disagreeing scales: a conversation on top of any route.
+        assert c.conversation_offered == (i.severity in SEVERE or i.loneliness_disagrees), where
         # A lonely person who does not want change is respected.
         if i.lonely is True and i.wish_to_change == "no":
             assert effective == "respect_choice", where
-        # Alternative support always says which condition was not met.
-        assert bool(c.unmet_conditions) == (effective == "alternative_support"), where
+        # Alternative support always says which condition was not met (except when the
+        # loneliness scales disagree: there is no course to explain, only a conversation).
+        unclear = i.lonely is False and i.loneliness_disagrees
+        assert bool(c.unmet_conditions) == (effective == "alternative_support" and not unclear), (
+            where
+        )
         # Every classification is explained by one rule per table.
         assert c.rule_ids and set(c.rule_ids) <= RULE_IDS, where
         prefixes = [r.split(".")[0] for r in c.rule_ids]
         assert prefixes.count("quadrant") == prefixes.count("duration") == 1, where
         assert prefixes.count("route") == 1, where
+        assert prefixes.count("offer") == int(c.conversation_offered), where
 
 
 def test_research_route_is_empty_only_when_nothing_was_measured(everything):
@@ -295,7 +323,18 @@ def test_words_only_inputs_do_not_change_the_route(
         life_events=tuple(events),
         isolation_sources=("lsns6",) if isolated else (),
     )
-    assert classify(full) == classify(bare)
+    # Severity only adds a conversation (an offer rule), never another route.
+    decided, plain = classify(full), classify(bare)
+    assert full.severity in SEVERE or decided == plain
+    assert decided.conversation_offered is (full.severity in SEVERE)
+    assert (
+        dataclasses.replace(
+            decided,
+            conversation_offered=False,
+            rule_ids=tuple(r for r in decided.rule_ids if not r.startswith("offer.")),
+        )
+        == plain
+    )
 
 
 @given(history=st.integers(0, 240), answer=st.sampled_from([None, *DURATION_ANSWER_MONTHS]))

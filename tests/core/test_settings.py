@@ -40,7 +40,7 @@ def test_defaults_named_in_the_contract():
     assert values["transient_below_months"] == 6
     assert values["chronic_from_months"] == 24
     assert values["chronic_history_span_months"] == 24
-    assert values["isolation_combine"] == "either"
+    assert values["isolation_combine"] == "lsns6_first"
     assert values == default_settings()
     assert {s.name for s in PROFILE_SETTINGS} <= set(values)
 
@@ -83,7 +83,7 @@ def test_numbers_from_files_and_the_command_line_are_accepted(given, expected):
             ["'transient_below_months'", "must be below 'chronic_from_months'"],
         ),
         ({"chronic_history_span_months": 0}, ["'chronic_history_span_months'", "minimum 1"]),
-        ({"isolation_combine": "any"}, ["'isolation_combine'", "either, both"]),
+        ({"isolation_combine": "any"}, ["'isolation_combine'", "lsns6_first, both"]),
         ({"isolation_combine": 1}, ["'isolation_combine'", "not text"]),
     ],
 )

@@ -19,6 +19,7 @@ from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
 from verbind.coaching.models import Alert, CoachNote, CoachShare
+from verbind.core.profile import coach_flags
 from verbind.course.domain.enrolment import active_enrolment, eligibility_from
 from verbind.course.domain.facts import situation
 from verbind.screening.models import Measurement
@@ -65,6 +66,11 @@ def invite_participant(request):
 _UNSHOWN_JSON = ("answers", "results", "instrument_versions")
 
 
+def _lang() -> str:
+    lang = (translation.get_language() or "nl")[:2]
+    return lang if lang in ("nl", "en") else "nl"
+
+
 def _participant_context(request, participant, note_form=None, share_form=None):
     org = permissions.require_coach(request)
     # The answers and the instruments' results stay in the database: this page shows the
@@ -90,6 +96,8 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "participant": participant,
         "measurements": measurements,
         "latest": latest,
+        # What the coach should look at with the person: scales that disagree.
+        "latest_flags": coach_flags(latest.profile or {}, _lang()) if latest else (),
         "alerts": Alert.objects.filter(participant=participant, resolved_at=None)
         .select_related("measurement", "check_in__enrolment")
         .defer(*(f"measurement__{name}" for name in (*_UNSHOWN_JSON, "profile")))

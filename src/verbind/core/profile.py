@@ -64,6 +64,9 @@ ROUTES = (
     "respect_choice",
 )
 LONELY_QUADRANTS = ("lonely_among_people", "lonely_and_isolated", "lonely_isolation_unknown")
+NOT_LONELY_QUADRANTS = ("connected", "chosen_solitude", "not_lonely_isolation_unknown")
+# The DJG bands from which every route also offers a conversation (DJG-11 >= 9, DJG-6 >= 5).
+SEVERE = ("severely_lonely", "very_severely_lonely")
 
 # Answer option keys of the context and duration questions (contract.md). None = not
 # answered: an explicit unknown, never silently read as "no".
@@ -110,6 +113,8 @@ class ProfileInputs:
       the DJG subscale cut-offs.
     * ``isolated``: the combined isolation verdict; ``isolation_sources`` the instruments
       that indicate isolation (``("lsns6",)``, ``("lsns6", "steptoe")`` ...).
+    * ``loneliness_disagrees``: another answered loneliness scale gives the other verdict
+      than the one that counts (DJG-11 not lonely, UCLA-3 lonely ...).
     * ``duration_answer``: the option key of the duration question; ``lonely_history_months``:
       how many months the person has been lonely at every stored measurement up to now
       (None without stored history). The duration band is decided by :func:`classify`.
@@ -122,6 +127,7 @@ class ProfileInputs:
     social: bool | None = None
     isolated: bool | None = None
     isolation_sources: tuple[str, ...] = ()
+    loneliness_disagrees: bool = False
     duration_answer: str | None = None
     lonely_history_months: int | None = None
     wish_to_change: str | None = None
@@ -136,6 +142,14 @@ class ProfileInputs:
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
                 raise ProfileInputError(f"{name}: {value!r} must be True, False or None")
+        if not isinstance(self.loneliness_disagrees, bool):
+            raise ProfileInputError(
+                f"loneliness_disagrees: {self.loneliness_disagrees!r} must be True or False"
+            )
+        if self.loneliness_disagrees and self.lonely is None:
+            raise ProfileInputError(
+                "loneliness_disagrees: scales can only disagree when loneliness is known"
+            )
         _check("severity", self.severity, SEVERITIES)
         _check("duration_answer", self.duration_answer, tuple(DURATION_ANSWER_MONTHS))
         _check("wish_to_change", self.wish_to_change, WISH_TO_CHANGE)
@@ -165,6 +179,7 @@ class ProfileInputs:
             "social": self.social,
             "isolated": self.isolated,
             "isolation_sources": list(self.isolation_sources),
+            "loneliness_disagrees": self.loneliness_disagrees,
             "duration_answer": self.duration_answer,
             "lonely_history_months": self.lonely_history_months,
             "wish_to_change": self.wish_to_change,
@@ -191,6 +206,9 @@ class Classification:
     # ("open_to_learning", "literacy"), or ("duration_unknown",) / ("loneliness_unknown",).
     unmet_conditions: tuple[str, ...]
     rule_ids: tuple[str, ...]
+    # A conversation (coach, GP, De Luisterlijn) is offered on top of the route
+    # (OFFER_RULES): very severe loneliness, or loneliness scales that disagree.
+    conversation_offered: bool = False
 
     @property
     def effective_route(self) -> str:
@@ -206,6 +224,7 @@ class Classification:
             "course_needs_coach_agreement": self.course_needs_coach_agreement,
             "unmet_conditions": list(self.unmet_conditions),
             "rule_ids": list(self.rule_ids),
+            "conversation_offered": self.conversation_offered,
         }
 
 
@@ -380,6 +399,15 @@ ROUTE_RULES: tuple[Rule, ...] = (
         "We cannot advise on a feeling we could not measure: a personal conversation can.",
     ),
     Rule(
+        "route.not_lonely_scales_disagree",
+        "not lonely on the scale that counts, but another answered loneliness scale says "
+        "lonely (DJG-11 0 and UCLA-3 9 ...)",
+        "alternative_support",
+        lambda f: f.quadrant in NOT_LONELY_QUADRANTS and f.inputs.loneliness_disagrees,
+        "Two validated scales disagree about the feeling: 'nothing needed' could miss "
+        "loneliness, so a personal conversation finds out; never a diagnosis either way.",
+    ),
+    Rule(
         "route.connected",
         "connected",
         "no_action",
@@ -399,8 +427,9 @@ ROUTE_RULES: tuple[Rule, ...] = (
         "chosen solitude",
         "no_action",
         lambda f: f.quadrant == "chosen_solitude",
-        "Respect it, never push (seed); mention gently that living alone is linked with "
-        "loneliness and poorer health, and invite a re-test if feelings change.",
+        "Respect it, never push (seed), and never assume it was chosen (illness may leave "
+        "no choice); to someone who said they live alone, mention gently that living alone "
+        "is linked with loneliness and poorer health; invite a re-test if feelings change.",
     ),
     Rule(
         "route.not_lonely",
@@ -477,7 +506,30 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     ),
 )
 
-ALL_RULES: tuple[Rule, ...] = QUADRANT_RULES + DURATION_RULES + ROUTE_RULES + OVERRIDE_RULES
+# Checked after the route; the first that holds adds a conversation (coach, GP, De
+# Luisterlijn) to whatever the route is. None holding adds nothing (no rule id).
+OFFER_RULES: tuple[Rule, ...] = (
+    Rule(
+        "offer.severe_loneliness",
+        "severely or very severely lonely on the DJG scale (DJG-11 9-11, DJG-6 5-6), "
+        "whatever the route",
+        "conversation",
+        lambda f: f.inputs.severity in SEVERE,
+        "Tips alone are not enough for someone this lonely, even when it is recent: every "
+        "route also offers a conversation with a coach, the GP or De Luisterlijn.",
+    ),
+    Rule(
+        "offer.loneliness_scales_disagree",
+        "two answered loneliness scales disagree (lonely on one, not on the other)",
+        "conversation",
+        lambda f: f.inputs.loneliness_disagrees,
+        "The feeling is uncertain: a conversation can find out; the coach sees a flag.",
+    ),
+)
+
+ALL_RULES: tuple[Rule, ...] = (
+    QUADRANT_RULES + DURATION_RULES + ROUTE_RULES + OVERRIDE_RULES + OFFER_RULES
+)
 
 
 def _first(rules: tuple[Rule, ...], facts: Facts) -> Rule:
@@ -506,6 +558,8 @@ def duration_band_of_answer(answer: str | None, settings: Mapping[str, Any]) -> 
 def _unmet_conditions(facts: Facts) -> tuple[str, ...]:
     if facts.quadrant == "unknown":
         return ("loneliness_unknown",)
+    if facts.quadrant not in LONELY_QUADRANTS:  # the scales disagree: no course to explain
+        return ()
     unmet = ["duration_unknown"] if facts.duration_band == "unknown" else []
     for name in COURSE_CONDITIONS:
         if getattr(facts.inputs, name) != "yes":
@@ -591,6 +645,9 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
             underlying, route = route, override.outcome
             rule_ids.insert(0, override.id)
             break
+    offer = next((rule for rule in OFFER_RULES if rule.condition(facts)), None)
+    if offer is not None:
+        rule_ids.append(offer.id)
     effective = underlying or route
     return Classification(
         quadrant=q_rule.outcome,
@@ -600,6 +657,7 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
         course_needs_coach_agreement=(effective == "course" and d_rule.outcome == "persistent"),
         unmet_conditions=_unmet_conditions(facts) if effective == "alternative_support" else (),
         rule_ids=tuple(rule_ids),
+        conversation_offered=offer is not None,
     )
 
 
@@ -634,6 +692,7 @@ def rules_markdown() -> str:
         ("Duration band", DURATION_RULES),
         ("Route (before the safety check)", ROUTE_RULES),
         ("Safety override (checked last, shown first)", OVERRIDE_RULES),
+        ("Conversation offered on top of the route (none holding adds nothing)", OFFER_RULES),
     ):
         parts.append(f"### {title}\n")
         parts.append("| rule id | when | outcome | why |")
@@ -654,6 +713,8 @@ ISOLATION_INSTRUMENTS = ("lsns6", "steptoe")
 # The instruments whose scale verdicts the profile reads, and the loneliness subscales.
 VERDICT_INSTRUMENTS = LONELINESS_PREFERENCE + ISOLATION_INSTRUMENTS
 LONELINESS_SUBSCALES = ("emotional", "social")
+# Flags for the coach (Profile.flags), each with a text in profile.yaml (coach_flag.*).
+COACH_FLAGS = ("isolation_scales_disagree", "loneliness_scales_disagree")
 # Where the duration answer and the context answers come from (instrument, item).
 DURATION_ITEM = ("duration", "duration")
 CONTEXT_INSTRUMENT = "context"
@@ -738,9 +799,11 @@ def derive_inputs(
 
     * Loneliness: DJG-11, else DJG-6, else UCLA-3 (:func:`loneliness_source`); emotional /
       social and the severity come from that same scale.
+    * Loneliness scales that disagree: ``loneliness_disagrees`` when the answered scales
+      of :data:`LONELINESS_PREFERENCE` do not all give the same verdict.
     * Isolation: LSNS-6 and/or the Steptoe index, combined by the setting
-      ``isolation_combine`` (``either``: isolated when one answered instrument says so;
-      ``both``: when every answered one does).
+      ``isolation_combine`` (``lsns6_first``: LSNS-6 decides when it could be scored, the
+      Steptoe index only without it; ``both``: isolated when every scored one says so).
     * Duration: the duration answer; the lonely history only when lonely now.
     * Context: the option keys; ``living_alone`` as yes/no; life events answered "yes".
 
@@ -761,8 +824,16 @@ def derive_inputs(
     ]
     isolated = None
     if isolation:
-        flags = [flag for _, flag in isolation]
-        isolated = any(flags) if values["isolation_combine"] == "either" else all(flags)
+        flags = dict(isolation)
+        if values["isolation_combine"] == "lsns6_first" and "lsns6" in flags:
+            isolated = flags["lsns6"]
+        else:
+            isolated = all(flags.values())
+    loneliness_verdicts = {
+        verdicts[inst_id].meets_cutoff
+        for inst_id in LONELINESS_PREFERENCE
+        if inst_id in verdicts and verdicts[inst_id].meets_cutoff is not None
+    }
     context = dict(summary.context)
     living_alone = context.get("living_alone")
     return ProfileInputs(
@@ -772,6 +843,7 @@ def derive_inputs(
         social=social,
         isolated=isolated,
         isolation_sources=tuple(inst_id for inst_id, flag in isolation if flag),
+        loneliness_disagrees=len(loneliness_verdicts) > 1,
         duration_answer=summary.duration_answer,
         lonely_history_months=summary.history_months if lonely is True else None,
         wish_to_change=context.get("wish_to_change"),
@@ -857,6 +929,16 @@ class Profile:
         verdicts = {m.flagged for m in self.isolation if m.flagged is not None}
         return len(verdicts) > 1
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """What a coach should look at with the person (:data:`COACH_FLAGS`): scales that
+        disagree. The person reads the same in neutral words."""
+        raised = {
+            "isolation_scales_disagree": self.isolation_disagrees,
+            "loneliness_scales_disagree": self.inputs.loneliness_disagrees,
+        }
+        return tuple(flag for flag in COACH_FLAGS if raised[flag])
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for storage: everything needed to show this profile again."""
 
@@ -872,6 +954,7 @@ class Profile:
             "social": opt(self.social),
             "isolation": [m.to_dict() for m in self.isolation],
             "isolation_disagrees": self.isolation_disagrees,
+            "flags": list(self.flags),
             "networks": [m.to_dict() for m in self.networks],
             "self_esteem": opt(self.self_esteem),
             "history": [{"date": p.date.isoformat(), "lonely": p.lonely} for p in self.history],
@@ -1042,10 +1125,10 @@ def build_profile(
       first one whose total could be computed decides. Emotional / social come from the
       same DJG scale.
     * Isolation: LSNS-6 and/or the Steptoe index. With the default setting
-      ``isolation_combine = either`` a person is isolated when at least one answered
-      instrument says so; ``both`` needs every answered instrument to agree. Every
-      instrument's own verdict is kept (``Profile.isolation``) and a disagreement is
-      explained.
+      ``isolation_combine = lsns6_first`` LSNS-6 decides when it could be scored, the
+      Steptoe index only without it; ``both`` needs every scored instrument to agree.
+      Every instrument's own verdict is kept (``Profile.isolation``) and a disagreement is
+      explained, to the person in words and to the coach as a flag (``Profile.flags``).
     * Duration: the duration answer and ``history`` (earlier ``(date, lonely)``
       measurements); see the duration rules.
     Cut-offs are applied here with ``settings``, so the profile never depends on the
@@ -1119,7 +1202,7 @@ def profile_from_inputs(
 
 SECTION_TITLES = (
     "crisis", "feeling", "situation", "duration", "approach", "route", "next_steps",
-    "events", "rules",
+    "conversation", "events", "rules",
 )  # fmt: skip
 
 
@@ -1139,15 +1222,24 @@ def required_text_keys() -> dict[str, str]:
     for quadrant in QUADRANTS:
         keys[f"headline.{quadrant}"] = "text"
         keys[f"approach.{quadrant}"] = "text"
+    keys["headline.loneliness_unclear"] = "text"
+    keys["duration.loneliness_unclear"] = "text"
+    keys["approach.loneliness_unclear"] = "text"
     for name in (
         "lonely", "not_lonely", "unknown", "score", "score_plain", "severe",
-        "emotional_and_social", "emotional", "social",
+        "emotional_and_social", "emotional", "social", "scales_disagree",
     ):  # fmt: skip
         keys[f"feeling.{name}"] = "text"
     for name in (
-        "isolated", "not_isolated", "unknown", "disagree", "family_limited", "friends_limited",
+        "isolated", "not_isolated", "unknown", "disagree_network_enough",
+        "disagree_network_small", "family_limited", "friends_limited",
     ):  # fmt: skip
         keys[f"situation.{name}"] = "text"
+    for name in ("severe", "scales_disagree"):
+        keys[f"conversation.{name}"] = "text"
+    keys["conversation.steps"] = "list"
+    for flag in COACH_FLAGS:
+        keys[f"coach_flag.{flag}"] = "text"
     for rule in DURATION_RULES:
         keys[f"duration.{_suffix(rule.id)}"] = "text"
     for name in (
@@ -1295,6 +1387,24 @@ def profile_texts() -> ProfileTexts:
     return load_texts(Path(str(resources.files("verbind.core") / "texts" / "profile.yaml")))
 
 
+def stored_flags(stored: Mapping[str, Any]) -> tuple[str, ...]:
+    """The flags of a stored profile (:meth:`Profile.to_dict`). A profile stored before
+    flags were kept still shows its isolation disagreement."""
+    flags = stored.get("flags")
+    if flags is None:
+        flags = ["isolation_scales_disagree"] if stored.get("isolation_disagrees") else []
+    return tuple(flag for flag in COACH_FLAGS if flag in flags)
+
+
+def coach_flags(profile: Profile | Mapping[str, Any], lang: str = "nl") -> tuple[str, ...]:
+    """:attr:`Profile.flags` (of a Profile or a stored one) in words for the coach, who may
+    read instrument names."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not supported (supported: {', '.join(LANGUAGES)})")
+    flags = profile.flags if isinstance(profile, Profile) else stored_flags(profile)
+    return tuple(profile_texts().text(f"coach_flag.{flag}", lang) for flag in flags)
+
+
 # --- explanation ----------------------------------------------------------------------------
 
 
@@ -1330,6 +1440,9 @@ class Explanation:
     help: str  # where to find help for dark thoughts; empty when crisis help is shown
     rule_ids: tuple[str, ...]
     titles: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # A conversation offered on top of the route (Classification.conversation_offered),
+    # unless the route is that conversation already.
+    conversation: tuple[str, ...] = ()
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -1344,6 +1457,7 @@ class Explanation:
             Section("approach", t.get("approach"), self.approach),
             Section("route", t.get("route"), (self.route_title, *self.route)),
             Section("next_steps", t.get("next_steps"), self.next_steps),
+            Section("conversation", t.get("conversation"), self.conversation),
             Section("life_events", t.get("events"), self.life_events),
             Section("disclaimer", None, (self.disclaimer,)),
             Section("help", None, (self.help,) if self.help else ()),
@@ -1363,6 +1477,7 @@ class Explanation:
             "route_title": self.route_title,
             "route": list(self.route),
             "next_steps": list(self.next_steps),
+            "conversation": list(self.conversation),
             "life_events": list(self.life_events),
             "disclaimer": self.disclaimer,
             "help": self.help,
@@ -1418,11 +1533,15 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
             say("crisis.after"),
         )
 
+    unclear = i.loneliness_disagrees and c.quadrant in NOT_LONELY_QUADRANTS
     feeling: list[str] = []
     if i.lonely is None:
         feeling.append(say("feeling.unknown"))
     else:
-        feeling.append(say("feeling.lonely" if i.lonely else "feeling.not_lonely"))
+        if i.loneliness_disagrees:
+            feeling.append(say("feeling.scales_disagree"))
+        else:
+            feeling.append(say("feeling.lonely" if i.lonely else "feeling.not_lonely"))
         m = profile.loneliness
         if m is not None and m.value is not None:
             if m.level_label is not None:
@@ -1453,7 +1572,13 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
     else:
         situation.append(say("situation.isolated" if i.isolated else "situation.not_isolated"))
     if profile.isolation_disagrees:
-        situation.append(say("situation.disagree"))
+        # Said from the side of LSNS-6, which decides: what the other questions add.
+        small = any(m.flagged for m in profile.isolation if m.instrument == "lsns6")
+        situation.append(
+            say(
+                "situation.disagree_network_small" if small else "situation.disagree_network_enough"
+            )
+        )
     for network in profile.networks:
         if network.flagged:
             situation.append(say(f"situation.{network.scale}_limited"))
@@ -1461,24 +1586,32 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
     duration_rule = next(r for r in c.rule_ids if r.startswith("duration."))
     duration = (
         say(
-            f"duration.{_suffix(duration_rule)}",
+            "duration.loneliness_unclear" if unclear else f"duration.{_suffix(duration_rule)}",
             answer=_duration_label(i.duration_answer, lang),
             months=i.lonely_history_months if i.lonely_history_months is not None else 0,
         ),
     )
 
-    approach: list[str] = [say(f"approach.{c.quadrant}")]
-    if c.quadrant == "chosen_solitude":
-        approach += [say("approach.chosen_solitude_health"), say("approach.retest")]
-    if c.quadrant == "not_lonely_isolation_unknown":
+    approach: list[str] = [
+        say("approach.loneliness_unclear" if unclear else f"approach.{c.quadrant}")
+    ]
+    if c.quadrant == "chosen_solitude" and not unclear:
+        # Only the full test asks whether someone lives alone: never assume it.
+        if i.living_alone is True:
+            approach.append(say("approach.chosen_solitude_health"))
+        approach.append(say("approach.retest"))
+    if c.quadrant == "not_lonely_isolation_unknown" and not unclear:
         approach.append(say("approach.retest"))
     if c.quadrant in LONELY_QUADRANTS:
         if i.emotional:
             approach.append(say("approach.emotional"))
         if i.social:
             approach.append(say("approach.social"))
-    if c.duration_band in ("transient", "persistent"):
-        approach.append(say(f"approach.{c.duration_band}"))
+    if c.duration_band == "transient" and i.severity not in SEVERE:
+        # "Loneliness is part of life" would make light of severe loneliness.
+        approach.append(say("approach.transient"))
+    elif c.duration_band == "persistent":
+        approach.append(say("approach.persistent"))
     elif c.duration_band == "chronic":
         approach += [
             say("approach.chronic"),
@@ -1503,6 +1636,14 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
         else:
             route.append(say(f"unmet.{condition}"))
 
+    conversation: tuple[str, ...] = ()
+    if c.conversation_offered and effective != "alternative_support":
+        reason = "severe" if i.severity in SEVERE else "scales_disagree"
+        conversation = (
+            say(f"conversation.{reason}"),
+            *_bullets(texts.items("conversation.steps", lang)),
+        )
+
     life_events: tuple[str, ...] = ()
     if i.life_events:
         life_events = (
@@ -1512,7 +1653,7 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
 
     return Explanation(
         lang=lang,
-        headline=say(f"headline.{c.quadrant}"),
+        headline=say("headline.loneliness_unclear" if unclear else f"headline.{c.quadrant}"),
         crisis=crisis,
         feeling=tuple(feeling),
         situation=tuple(situation),
@@ -1526,4 +1667,5 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
         help="" if crisis else say("help_footer"),
         rule_ids=c.rule_ids,
         titles={name: say(f"title.{name}") for name in SECTION_TITLES},
+        conversation=conversation,
     )

@@ -145,14 +145,15 @@ PROFILE_SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         name="isolation_combine",
-        default="either",
+        default="lsns6_first",
         kind=str,
-        choices=("either", "both"),
+        choices=("lsns6_first", "both"),
         description=(
-            "How LSNS-6 and the Steptoe index combine when both were answered: "
-            "'either' = isolated when at least one says so (default: isolation is a "
-            "situation, and missing a risk is worse than a gentle question); "
-            "'both' = isolated only when every answered instrument says so."
+            "How LSNS-6 and the Steptoe index combine: 'lsns6_first' (default) = LSNS-6 "
+            "decides when it could be scored, the Steptoe index only without it (the index "
+            "was built on people over 52, and being single or without a club is common in "
+            "younger adults with a strong network); 'both' = stricter, isolated only when "
+            "every scored instrument says so. A disagreement is always shown."
         ),
         source="profile",
     ),

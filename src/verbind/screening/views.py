@@ -293,7 +293,10 @@ def _result_context(explanation: core_profile.Explanation, results, lang: str) -
     sections = explanation.sections
     by_id = {s.id: s for s in sections}
     # Crisis help, the headline, the closing words and the rule ids have their own places.
-    body_ids = ("feeling", "situation", "duration", "approach", "next_steps", "life_events")
+    body_ids = (
+        "feeling", "situation", "duration", "approach", "next_steps", "conversation",
+        "life_events",
+    )  # fmt: skip
     route = by_id.get("route")
     # The core ends crisis help with the line that leads into the result ("Below you can
     # read what else..."): the call buttons go before it, so that line comes right before
