@@ -117,7 +117,12 @@ def accept_invitation(request, token: str):
     try:
         invitation = invitations.read_token(token)
     except invitations.InvitationError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"reason": exc.code}, status=410)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"reason": exc.code, "invitation": exc.invitation},
+            status=410,
+        )
     is_coach_invite = invitation.kind == InvitationKind.COACH
     user = request.user if request.user.is_authenticated else None
     existing = User.objects.filter(email=invitation.email).exists()
