@@ -178,6 +178,7 @@ RULES: dict[str, Rule] = {
     "tips": Rule(ALL),
     "privacy": Rule(ALL),
     "source_code": Rule(ALL),
+    "source_archive": Rule(ALL),
     "healthz": Rule(ALL),
     "set_language": Rule(
         dict.fromkeys(ROLES, "redirect"), "post", data=lambda p: {"language": "en", "next": "/"}
