@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from verbind.accounts.domain import invitations
-from verbind.accounts.models import Invitation, InvitationKind
+from verbind.accounts.models import Invitation, InvitationKind, Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +283,19 @@ def test_coach_pages_lead_to_the_list(people):
     target = f'href="{reverse("coaching:invitations")}"'
     for name in ("coaching:dashboard", "coaching:invite"):
         assert target in coach.get(reverse(name)).content.decode(), name
+
+
+def test_a_coach_who_is_also_the_admin_finds_both_lists(people):
+    Membership.objects.create(user=people.org_admin, organisation=people.org, role=Role.COACH)
+    invitations.invite_participant(people.org_admin, people.org, "deelnemer@example.org", "nl")
+    invitations.invite_coach(people.org_admin, people.org, "collega@example.org", "nl")
+    client = _client(people.org_admin)
+    dashboard = client.get(reverse("coaching:dashboard")).content.decode()
+    assert f'href="{reverse("coaching:invitations")}"' in dashboard
+    mine = client.get(reverse("coaching:invitations")).content.decode()
+    assert '<th scope="row">deelnemer@example.org' in mine and "collega@example.org" not in mine
+    # The organisation page lists coach invitations only: a participant's address is the
+    # coach's business, not the organisation's.
+    org_page = client.get(reverse("organisation:dashboard")).content.decode()
+    assert '<th scope="row">collega@example.org' in org_page
+    assert "deelnemer@example.org" not in org_page
