@@ -261,7 +261,7 @@ def offer(
     what was found). ``send_to_account``: the inviter saw that an account exists and
     chose to invite it anyway (the person accepts after logging in)."""
     # One invitation at a time per organisation: two clicks cannot both find nothing.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+    Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
     found = what_exists(kind, inviter, organisation, email)
     if found is not None and not (found.may_send_anyway and send_to_account):
         return Offer(found=found)
