@@ -96,6 +96,16 @@ def _invitation_token(p: People) -> dict[str, str]:
     return {"token": invitations.make_token(inv)}
 
 
+def _participant_invitation(p: People) -> dict[str, int]:
+    inv = invitations.invite_participant(p.coach, p.org, "new.person@example.org", "nl")
+    return {"pk": inv.pk}
+
+
+def _coach_invitation(p: People) -> dict[str, int]:
+    inv = invitations.invite_coach(p.org_admin, p.org, "new.coach@example.org", "nl")
+    return {"pk": inv.pk}
+
+
 def _share_kwargs(p: People) -> dict[str, int]:
     share = CoachShare.objects.create(assignment=p.assignment, coach=p.other_coach)
     return {"pk": p.participant.pk, "share_pk": share.pk}
@@ -168,6 +178,7 @@ RULES: dict[str, Rule] = {
     "tips": Rule(ALL),
     "privacy": Rule(ALL),
     "source_code": Rule(ALL),
+    "source_archive": Rule(ALL),
     "healthz": Rule(ALL),
     "set_language": Rule(
         dict.fromkeys(ROLES, "redirect"), "post", data=lambda p: {"language": "en", "next": "/"}
@@ -209,6 +220,12 @@ RULES: dict[str, Rule] = {
     # coaching
     "coaching:dashboard": Rule(COACH_PAGE),
     "coaching:invite": Rule(COACH_PAGE),
+    # A coach's own invitations; a colleague's are "not found".
+    "coaching:invitations": Rule(COACH_PAGE),
+    "coaching:resend_invitation": Rule(
+        COACH_ACTION, "post", kwargs=_participant_invitation, data=lambda p: {"sent": "1"}
+    ),
+    "coaching:revoke_invitation": Rule(COACH_ACTION, "post", kwargs=_participant_invitation),
     "coaching:participant": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
     "coaching:add_note": Rule(
         COACH_ACTION,
@@ -236,6 +253,10 @@ RULES: dict[str, Rule] = {
     "organisation:invite_coach": Rule(
         ADMIN_ACTION, "post", data=lambda p: {"email": "new.coach@example.org"}
     ),
+    "organisation:resend_invitation": Rule(
+        ADMIN_ACTION, "post", kwargs=_coach_invitation, data=lambda p: {"sent": "1"}
+    ),
+    "organisation:revoke_invitation": Rule(ADMIN_ACTION, "post", kwargs=_coach_invitation),
     # Deactivating asks first: the page that says what happens, then the post that does it.
     "organisation:confirm_deactivate_coach": Rule(ADMIN_PAGE, kwargs=_coach_membership),
     "organisation:deactivate_coach": Rule(

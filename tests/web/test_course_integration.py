@@ -23,6 +23,7 @@ from web_base import make_participant
 from verbind.accounts.domain import personal_data
 from verbind.coaching.domain import alerts
 from verbind.coaching.models import Alert, AlertKind
+from verbind.core.instrument import registry
 from verbind.course.domain import answers, checkins, feedback
 from verbind.course.domain import enrolment as enrolment_domain
 from verbind.course.models import (
@@ -323,7 +324,7 @@ def test_json_download_holds_the_whole_course(whole_course, people, client_for):
 
     response = client_for("participant").get(reverse("accounts:export_json"))
     data = json.loads(response.content)
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     (course,) = data["course"]
     assert course["programme"] == "verbinden-in-8-weken" and course["started_at"]
     assert len(course["pauses"]) == 1 and course["pauses"][0]["ended_at"]
@@ -349,22 +350,39 @@ def test_json_download_holds_the_whole_course(whole_course, people, client_for):
 
 
 def test_course_csv_has_a_row_for_everything_and_no_live_formulas(whole_course, client_for):
-    response = client_for("participant").get(reverse("accounts:export_course_csv"))
+    client = client_for("participant")
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("accounts:export_course_csv"))
     assert response["Content-Disposition"] == 'attachment; filename="verbind-course.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    records = [r["record"] for r in rows]
-    for kind, n in [("enrolment", 1), ("pause", 1), ("week_opened_by_coach", 1),
-                    ("exercise_answer", 3), ("feedback", 1), ("check_in", 2)]:  # fmt: skip
+    lines = io.StringIO(response.content.decode())
+    note = next(csv.reader(lines))[0]
+    assert "for reading" in note and "verbind-data.json" in note  # the codes are there
+    rows = list(csv.DictReader(lines))
+    records = [r["What"] for r in rows]
+    for kind, n in [("Start of the course", 1), ("Pause", 1), ("Week opened by the coach", 1),
+                    ("Answer to an exercise", 3), ("Feedback from the coach", 1),
+                    ("Check-in", 2)]:  # fmt: skip
         assert records.count(kind) == n, kind
-    texts = {r["text"] for r in rows}
+    texts = {r["Text"] for r in rows}
     assert "'=Ik voel me vaak alleen" in texts and "Nog niet klaar" in texts
-    photo = next(r["photo"] for r in rows if r["photo"])
+    photo = next(r["Photo"] for r in rows if r["Photo"])
     assert photo.startswith("week-1-w1-my-circle.png") and "JSON" in photo
-    week1 = next(r for r in rows if r["exercise_or_check_in"] == "week-1")
-    assert week1["score_djg6_total"] == "6" and week1["answer_context_safety"] == "yes"
-    assert week1["safety_answer_yes"] == "True"
-    week0 = next(r for r in rows if r["exercise_or_check_in"] == "week-0")
-    assert week0["score_djg11_total"] == "0" and week0["score_lsns6_total"]
+    # Words, not codes: the exercise's title, its status, the check-in's moment.
+    answer = next(r for r in rows if r["Text"] == "Nog niet klaar")
+    assert answer["Status"] == "draft" and answer["Exercise or check-in"] != week1_ids()[2]
+    assert answer["Course"] != "verbinden-in-8-weken"
+    week1 = next(r for r in rows if r["Exercise or check-in"] == "Check-in: Week 1")
+    assert week1["Score: Loneliness (total) (De Jong Gierveld Loneliness Scale (6 items))"] == "6"
+    safety = registry()["context"].item("safety").text.get("en")
+    yes = next(o for o in registry()["context"].options_for("safety") if o.key == "yes")
+    assert week1[safety] == yes.label.get("en") and week1["Safety question answered yes"] == "Yes"
+    week0 = next(r for r in rows if r["Exercise or check-in"] == "Check-in: Start")
+    assert week0["Score: Loneliness (total) (De Jong Gierveld Loneliness Scale (11 items))"] == "0"
+    # The same question in two questionnaires is one column.
+    emptiness = registry()["djg6"].item("1").text.get("en")
+    assert week0[emptiness] and week1[emptiness]
+    assert f"{emptiness} (2)" not in week0
+    assert not any(k.startswith(("score_", "answer_")) for k in week0)
 
 
 def test_my_data_page_links_the_course_table_only_to_course_participants(

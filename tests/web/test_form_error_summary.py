@@ -142,3 +142,65 @@ def test_an_empty_field_is_named_in_plain_words(client, lang, words):
     summary = _summary(response.content.decode())
     assert summary.count(words) == 2  # both password fields
     assert "verplicht" not in summary and "required" not in summary
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "nl",
+            [
+                "De twee wachtwoorden zijn niet hetzelfde.",
+                "Dit wachtwoord is te kort. Gebruik minstens 10 tekens.",
+                "Veel mensen gebruiken dit wachtwoord.",
+                "Dit wachtwoord heeft alleen cijfers. Gebruik ook letters.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "The two passwords are not the same.",
+                "This password is too short. Please use at least 10 characters.",
+                "Many people use this password, so it is easy to guess.",
+                "This password has only numbers. Please use letters too.",
+            ],
+        ),
+    ],
+)
+@pytest.mark.parametrize("page", ["register", "invitation"])
+def test_every_problem_with_the_password_is_named_at_once(client, people, lang, words, page):
+    # Not one problem per try: a typing slip in the second field must not hide that the
+    # password itself is too short, too common and only numbers.
+    if page == "register":
+        url = reverse("accounts:register")
+        data = {"email": "piet@voorbeeld.nl", "consent_store": "on"}
+    else:
+        invitation = invitations.invite_participant(
+            people.coach, people.org, "nieuw@example.org", "nl"
+        )
+        url = reverse("accounts:accept_invitation", args=[invitations.make_token(invitation)])
+        data = {"consent_store": "on", "consent_share": "on"}
+    client.cookies["django_language"] = lang
+    response = client.post(url, {**data, "password1": "12345678", "password2": "12345679"})
+    summary = _summary(response.content.decode())
+    for text in words:
+        assert text in summary
+    # Each problem once, at the field it belongs to.
+    assert summary.count('href="#id_password2"') == 1
+    assert summary.count('href="#id_password1"') == 3
+
+
+def test_a_password_like_the_address_is_named_with_a_typing_slip_too(client):
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("accounts:register"),
+        {
+            "email": "pietjansen@voorbeeld.nl",
+            "password1": "pietjansen1",
+            "password2": "pietjansen2",
+            "consent_store": "on",
+        },
+    )
+    summary = _summary(response.content.decode())
+    assert "The two passwords are not the same." in summary
+    assert "This password is too much like your e-mail address." in summary

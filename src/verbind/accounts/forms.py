@@ -62,15 +62,17 @@ class PasswordFields(forms.Form):
     def clean(self):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif p1:
+        # Every problem at once: a typing slip in the second field does not hide what is
+        # wrong with the password itself (each validator's message, at the first field).
+        if p1:
             try:
                 password_validation.validate_password(
                     p1, User(email=self.email_for_validation() or "x@example.invalid")
                 )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
 
 

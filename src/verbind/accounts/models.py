@@ -9,6 +9,7 @@ organisation admin, or participant of that organisation). Who may see what is de
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -139,6 +140,11 @@ class Invitation(models.Model):
     )
     nonce = models.CharField(max_length=40, default=_new_nonce, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Sending again gives a new nonce (the older link stops working) and a fresh link.
+    sent_at = models.DateTimeField(default=timezone.now)
+    # How often it was sent: a "send again" form names the count it saw, so the same form
+    # sent twice (a double click, a reload) sends one e-mail.
+    send_count = models.PositiveIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         User,
@@ -158,6 +164,15 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def expires_at(self):
+        """When the link in the last e-mail stops working."""
+        return self.sent_at + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
 
 
 class ConsentPurpose(models.TextChoices):

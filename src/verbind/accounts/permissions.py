@@ -12,6 +12,8 @@ an organisation-scoped object or raises. The rules:
   see the participant.
 * An organisation admin manages the coaches of their own organisation and sees counts,
   never a participant's personal data.
+* Invitations: a coach sees and acts on the participant invitations they sent; an
+  organisation admin on the coach invitations of their organisation.
 
 Helpers fail closed: an object the person may not see is "not found" (404), so existence
 is not revealed; a page for a role the person lacks is "forbidden" (403).
@@ -31,7 +33,7 @@ from django.http import Http404
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from verbind.accounts.models import Membership, Organisation, Role, User
+from verbind.accounts.models import Invitation, InvitationKind, Membership, Organisation, Role, User
 
 
 def login_required(view):
@@ -185,6 +187,17 @@ def get_alert_for_coach_or_404(request, pk: int):
         raise Http404("no such alert for this coach") from None
 
 
+def get_invitation_for_coach_or_404(request, pk: int) -> Invitation:
+    """A participant invitation this coach sent in their organisation (in any state)."""
+    org = require_coach(request)
+    try:
+        return Invitation.objects.get(
+            pk=pk, organisation=org, kind=InvitationKind.PARTICIPANT, invited_by=request.user
+        )
+    except Invitation.DoesNotExist:
+        raise Http404("no such invitation of this coach") from None
+
+
 # --- organisation admin --------------------------------------------------------------
 
 
@@ -203,6 +216,15 @@ def get_coach_membership_for_admin_or_404(request, pk: int) -> Membership:
         )
     except Membership.DoesNotExist:
         raise Http404("no such coach in this organisation") from None
+
+
+def get_coach_invitation_for_admin_or_404(request, pk: int) -> Invitation:
+    """A coach invitation of the admin's organisation (in any state)."""
+    org = require_org_admin(request)
+    try:
+        return Invitation.objects.get(pk=pk, organisation=org, kind=InvitationKind.COACH)
+    except Invitation.DoesNotExist:
+        raise Http404("no such coach invitation in this organisation") from None
 
 
 # --- participant (own data) ------------------------------------------------------------

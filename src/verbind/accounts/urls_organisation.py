@@ -9,6 +9,8 @@ app_name = "organisation"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("coaches/invite/", views.invite_coach, name="invite_coach"),
+    path("invitations/<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
+    path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path(
         "coaches/<int:pk>/deactivate/confirm/",
         views.confirm_deactivate_coach,

@@ -27,6 +27,8 @@ from verbind.screening.domain import measurements, pending
 from verbind.screening.models import Measurement
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The tables are for reading: a spreadsheet reads UTF-8 ("één", "vóór") only with this mark.
+_BOM = "\ufeff"
 
 
 def _lang() -> str:
@@ -117,7 +119,12 @@ def accept_invitation(request, token: str):
     try:
         invitation = invitations.read_token(token)
     except invitations.InvitationError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"reason": exc.code}, status=410)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"reason": exc.code, "invitation": exc.invitation},
+            status=410,
+        )
     is_coach_invite = invitation.kind == InvitationKind.COACH
     user = request.user if request.user.is_authenticated else None
     existing = User.objects.filter(email=invitation.email).exists()
@@ -271,7 +278,7 @@ def my_data(request):
 @login_required
 @require_safe
 def export_json(request):
-    data = personal_data.export_data(request.user)
+    data = personal_data.export_data(request.user, _lang())
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -283,7 +290,8 @@ def export_json(request):
 @require_safe
 def export_csv(request):
     response = HttpResponse(
-        personal_data.export_measurements_csv(request.user), content_type="text/csv; charset=utf-8"
+        _BOM + personal_data.export_measurements_csv(request.user, _lang()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="verbind-measurements.csv"'
     return response
@@ -293,7 +301,8 @@ def export_csv(request):
 @require_safe
 def export_course_csv(request):
     response = HttpResponse(
-        personal_data.export_course_csv(request.user), content_type="text/csv; charset=utf-8"
+        _BOM + personal_data.export_course_csv(request.user, _lang()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="verbind-course.csv"'
     return response

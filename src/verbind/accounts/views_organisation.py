@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verbind.accounts import forms, permissions
+from verbind.accounts import forms, invitation_steps, permissions
 from verbind.accounts.domain import invitations, organisations
-from verbind.accounts.models import Invitation, InvitationKind, Membership, Role
+from verbind.accounts.models import InvitationKind, Membership, Role
 from verbind.accounts.permissions import login_required
 
 
@@ -22,7 +21,7 @@ def dashboard(request):
     return _render_dashboard(request, org, forms.InviteForm())
 
 
-def _render_dashboard(request, org, invite_form, status=200):
+def _render_dashboard(request, org, invite_form, status=200, found=None):
     coaches = (
         Membership.objects.filter(organisation=org, role=Role.COACH)
         .select_related("user")
@@ -37,9 +36,7 @@ def _render_dashboard(request, org, invite_form, status=200):
         )
         .order_by("-is_active", "user__name", "user__email")
     )
-    open_invitations = Invitation.objects.filter(
-        organisation=org, kind=InvitationKind.COACH, accepted_at=None, revoked_at=None
-    ).order_by("-created_at")
+    open_invitations = invitations.pending(InvitationKind.COACH, request.user, org)
     return render(
         request,
         "organisation/dashboard.html",
@@ -49,6 +46,7 @@ def _render_dashboard(request, org, invite_form, status=200):
             "coaches": coaches,
             "open_invitations": open_invitations,
             "invite_form": invite_form,
+            "found": found,
         },
         status=status,
     )
@@ -61,13 +59,28 @@ def invite_coach(request):
     form = forms.InviteForm(request.POST)
     if not form.is_valid():
         return _render_dashboard(request, org, form, status=400)
-    invitations.invite_coach(
-        request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
-    )
+    result = invitation_steps.offer(request, InvitationKind.COACH, org, form.cleaned_data["email"])
+    if result.found is not None:
+        # Already invited, already a coach, or an account: say so, send nothing.
+        return _render_dashboard(request, org, form, found=result.found)
     messages.success(
-        request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        request, _("The invitation is sent to %(email)s.") % {"email": result.invitation.email}
     )
     return redirect("organisation:dashboard")
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int):
+    invitation = permissions.get_coach_invitation_for_admin_or_404(request, pk)
+    return invitation_steps.resend(request, invitation, "organisation:dashboard")
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, pk: int):
+    invitation = permissions.get_coach_invitation_for_admin_or_404(request, pk)
+    return invitation_steps.revoke(request, invitation, "organisation:dashboard")
 
 
 def _participant_count(membership: Membership) -> int:

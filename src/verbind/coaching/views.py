@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts import forms as account_forms
-from verbind.accounts import permissions
+from verbind.accounts import invitation_steps, permissions
 from verbind.accounts.domain import invitations
 from verbind.accounts.domain.consent import covers_colleagues
+from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
 from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
@@ -48,19 +49,51 @@ def dashboard(request):
 def invite_participant(request):
     org = permissions.require_coach(request)
     form = account_forms.InviteForm(request.POST or None)
+    found = None
     if request.method == "POST" and form.is_valid():
-        invitations.invite_participant(
-            request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
+        result = invitation_steps.offer(
+            request, InvitationKind.PARTICIPANT, org, form.cleaned_data["email"]
         )
-        messages.success(
-            request,
-            _("The invitation is sent to %(email)s. The link works for %(days)s days.")
-            % {"email": form.cleaned_data["email"], "days": invitations.max_age_seconds() // 86400},
-        )
-        return redirect("coaching:dashboard")
+        if result.invitation is not None:
+            messages.success(
+                request,
+                _("The invitation is sent to %(email)s. The link works for %(days)s days.")
+                % {"email": result.invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS},
+            )
+            return redirect("coaching:dashboard")
+        found = result.found  # already invited, or an account: say so, send nothing
     return render(
-        request, "coaching/invite.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "coaching/invite.html",
+        {"form": form, "found": found},
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_safe
+def invitations_list(request):
+    """The coach's invitations that wait for an answer: send again or withdraw."""
+    org = permissions.require_coach(request)
+    return render(
+        request,
+        "coaching/invitations.html",
+        {"pending": invitations.pending(InvitationKind.PARTICIPANT, request.user, org)},
+    )
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int):
+    invitation = permissions.get_invitation_for_coach_or_404(request, pk)
+    return invitation_steps.resend(request, invitation, "coaching:invitations")
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, pk: int):
+    invitation = permissions.get_invitation_for_coach_or_404(request, pk)
+    return invitation_steps.revoke(request, invitation, "coaching:invitations")
 
 
 _UNSHOWN_JSON = ("answers", "results", "instrument_versions")

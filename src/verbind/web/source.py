@@ -73,6 +73,11 @@ def _licence_from_metadata() -> Path | None:
     return None
 
 
+def archive_size() -> int:
+    """The archive's size in bytes, as served (the page says it before the download)."""
+    return len(source_archive())
+
+
 @functools.cache
 def source_archive() -> bytes:
     top = Path(archive_name().removesuffix(".tar.gz"))

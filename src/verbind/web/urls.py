@@ -11,6 +11,7 @@ urlpatterns = [
     path("tips/", views.tips, name="tips"),
     path("privacy/", views.privacy, name="privacy"),
     path("source/", views.source_code, name="source_code"),
+    path("source/download/", views.source_archive, name="source_archive"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("test/", include("verbind.screening.urls")),

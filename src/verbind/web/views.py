@@ -51,7 +51,17 @@ def privacy(request):
 
 @require_safe
 def source_code(request):
-    """The code this instance runs (AGPL section 13), or where it is published."""
+    """What the code is and where to get it (AGPL section 13), before anything downloads:
+    the archive's name and its size, or the address where the code is published."""
+    context = {"published_at": settings.SOURCE_CODE_URL}
+    if not settings.SOURCE_CODE_URL:
+        context.update(archive_name=source.archive_name(), archive_size=source.archive_size())
+    return render(request, "web/source.html", context)
+
+
+@require_safe
+def source_archive(request):
+    """The code this instance runs as a .tar.gz, or where it is published."""
     if settings.SOURCE_CODE_URL:
         return redirect(settings.SOURCE_CODE_URL)
     response = HttpResponse(source.source_archive(), content_type="application/gzip")

@@ -2,12 +2,22 @@
 
 The e-mailed link carries a token signed with SECRET_KEY and a timestamp; it names the
 invitation and its random nonce. A token stops working when it is older than
-INVITATION_MAX_AGE_DAYS, when it was used, or when the invitation was revoked.
+INVITATION_MAX_AGE_DAYS, when it was used, when the invitation was revoked, or when it was
+sent again (a new nonce: only the newest e-mail's link works).
+
+An address that already has an open invitation or an account is not invited again
+silently: :func:`offer` says what it found (:class:`Found`), and the inviter chooses (send
+the open invitation again, or invite the account anyway). What it says about an account is
+no more than needed: that it exists, not whose participant it is.
+
+Links in e-mails start with :func:`link_base`: in development the address the app was
+reached on (as Django's password reset does), in production SITE_URL.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -33,10 +43,15 @@ _SALT = "verbind.accounts.invitation"
 
 
 class InvitationError(ValueError):
-    """Why an invitation cannot be used. ``code`` is stable, for views and tests."""
+    """Why an invitation cannot be used. ``code`` is stable, for views and tests.
 
-    def __init__(self, code: str, message: str):
+    ``invitation`` is set when the link named a real invitation (revoked, expired, sent
+    again): the page for the link then says whom to ask.
+    """
+
+    def __init__(self, code: str, message: str, invitation: Invitation | None = None):
         self.code = code
+        self.invitation = invitation
         super().__init__(message)
 
 
@@ -44,9 +59,21 @@ def make_token(invitation: Invitation) -> str:
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_SALT)
 
 
-def invitation_url(invitation: Invitation) -> str:
+def link_base(request) -> str:
+    """The start of links in e-mails sent from this request.
+
+    In development (DEBUG) the address the app is reached on, as Django's password reset
+    builds its link: a developer on another port or a phone on the local network gets a
+    link that works. In production SITE_URL, the one public address.
+    """
+    if settings.DEBUG:
+        return f"{request.scheme}://{request.get_host()}"
+    return settings.SITE_URL
+
+
+def invitation_url(invitation: Invitation, base_url: str | None = None) -> str:
     path = reverse("accounts:accept_invitation", kwargs={"token": make_token(invitation)})
-    return f"{settings.SITE_URL}{path}"
+    return f"{(base_url or settings.SITE_URL).rstrip('/')}{path}"
 
 
 def max_age_seconds() -> int:
@@ -54,23 +81,31 @@ def max_age_seconds() -> int:
 
 
 def read_token(token: str) -> Invitation:
-    """The open invitation a token names, or InvitationError (expired/invalid/used/revoked)."""
+    """The open invitation a token names, or InvitationError
+    (invalid / used / revoked / replaced / expired / coach_gone)."""
+    expired = False
     try:
         data = signing.loads(token, salt=_SALT, max_age=max_age_seconds())
     except signing.SignatureExpired:
-        raise InvitationError("expired", "this invitation link has expired") from None
+        # Signed by us, only too old: read it to say whom to ask.
+        data, expired = signing.loads(token, salt=_SALT), True
     except signing.BadSignature:
         raise InvitationError("invalid", "this invitation link is not valid") from None
     try:
         invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-            pk=data["i"], nonce=data["n"]
+            pk=data["i"]
         )
-    except (Invitation.DoesNotExist, KeyError, TypeError):
+        nonce = data["n"]
+    except (Invitation.DoesNotExist, KeyError, TypeError, ValueError):
         raise InvitationError("invalid", "this invitation link is not valid") from None
     if invitation.revoked_at is not None:
-        raise InvitationError("revoked", "this invitation was withdrawn")
+        raise InvitationError("revoked", "this invitation was withdrawn", invitation)
     if invitation.accepted_at is not None:
         raise InvitationError("used", "this invitation was already used")
+    if nonce != invitation.nonce:
+        raise InvitationError("replaced", "a newer link was sent for this invitation", invitation)
+    if expired:
+        raise InvitationError("expired", "this invitation link has expired", invitation)
     if not invitation.organisation.is_active:
         raise InvitationError("invalid", "this organisation no longer uses verbind")
     # Said at once, on opening the link: not only after the person filled in the form.
@@ -91,41 +126,185 @@ def _inviter_still_coaches(invitation: Invitation) -> bool:
     )
 
 
-def _send(invitation: Invitation, lang: str) -> None:
+def _send(invitation: Invitation, lang: str, base_url: str | None = None) -> None:
     subject, body = compose(
         lang,
         "email/invitation_subject.txt",
         f"email/invitation_{invitation.kind}.txt",
         {
             "invitation": invitation,
-            "url": invitation_url(invitation),
+            "url": invitation_url(invitation, base_url),
             "days": settings.INVITATION_MAX_AGE_DAYS,
         },
     )
     send_mail(subject, body, None, [invitation.email])
 
 
+def pending(kind: str, inviter: User, organisation: Organisation):
+    """Open invitations the inviter may see and act on, newest first (expired ones too:
+    they can be sent again). A coach's own participant invitations; for an organisation
+    admin every coach invitation of the organisation."""
+    invitations = Invitation.objects.filter(
+        kind=kind, organisation=organisation, accepted_at=None, revoked_at=None
+    )
+    if kind == InvitationKind.PARTICIPANT:
+        invitations = invitations.filter(invited_by=inviter)
+    return invitations.order_by("-sent_at", "-pk")
+
+
 @transaction.atomic
-def _invite(kind: str, inviter: User, organisation: Organisation, email: str, lang: str):
+def _invite(
+    kind: str,
+    inviter: User,
+    organisation: Organisation,
+    email: str,
+    lang: str,
+    base_url: str | None = None,
+):
     email = normalise_email(email)
-    # A new invitation to the same address replaces an older open one.
-    Invitation.objects.filter(
-        kind=kind, organisation=organisation, email=email, accepted_at=None, revoked_at=None
-    ).update(revoked_at=timezone.now())
+    # A new invitation to the same address replaces an older open one of this inviter
+    # (a colleague's invitation to the same person is theirs).
+    pending(kind, inviter, organisation).filter(email=email).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(
         kind=kind, organisation=organisation, email=email, invited_by=inviter
     )
     # Send only once the invitation is really stored.
-    transaction.on_commit(lambda: _send(invitation, lang))
+    transaction.on_commit(lambda: _send(invitation, lang, base_url))
     return invitation
 
 
-def invite_participant(coach: User, organisation: Organisation, email: str, lang: str):
-    return _invite(InvitationKind.PARTICIPANT, coach, organisation, email, lang)
+def invite_participant(
+    coach: User, organisation: Organisation, email: str, lang: str, base_url: str | None = None
+):
+    return _invite(InvitationKind.PARTICIPANT, coach, organisation, email, lang, base_url)
 
 
-def invite_coach(admin: User, organisation: Organisation, email: str, lang: str):
-    return _invite(InvitationKind.COACH, admin, organisation, email, lang)
+def invite_coach(
+    admin: User, organisation: Organisation, email: str, lang: str, base_url: str | None = None
+):
+    return _invite(InvitationKind.COACH, admin, organisation, email, lang, base_url)
+
+
+# Within this time a second "send" of the same address is the same click sent twice.
+DOUBLE_SUBMIT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Found:
+    """Why an address is not simply invited; the page says so instead of sending.
+
+    ``code``: ``open_invitation`` (``invitation`` is it: offer to send it again),
+    ``account`` (someone has an account: the inviter may send anyway), ``own_participant``,
+    ``self``, ``coach_here``, ``coach_elsewhere`` (nothing to send).
+    """
+
+    code: str
+    invitation: Invitation | None = None
+
+    @property
+    def may_send_anyway(self) -> bool:
+        return self.code == "account"
+
+    @property
+    def just_sent(self) -> bool:
+        """The open invitation went out a moment ago: this is a double click."""
+        return self.invitation is not None and timezone.now() - self.invitation.sent_at < (
+            timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+        )
+
+
+def what_exists(kind: str, inviter: User, organisation: Organisation, email: str) -> Found | None:
+    """What an invitation to ``email`` would repeat, or None for a new address."""
+    from verbind.accounts.permissions import own_assignment_or_none
+
+    email = normalise_email(email)
+    waiting = pending(kind, inviter, organisation).filter(email=email).first()
+    if waiting is not None:
+        return Found("open_invitation", waiting)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return None
+    if kind == InvitationKind.PARTICIPANT:
+        if user.pk == inviter.pk:
+            return Found("self")
+        if own_assignment_or_none(inviter, organisation, user) is not None:
+            return Found("own_participant")
+        return Found("account")
+    coaching = Membership.objects.filter(user=user, role=Role.COACH, is_active=True)
+    if coaching.filter(organisation=organisation).exists():
+        return Found("coach_here")
+    if coaching.exists():
+        return Found("coach_elsewhere")
+    return Found("account")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The result of :func:`offer`: the invitation sent, or what was found instead."""
+
+    invitation: Invitation | None = None
+    found: Found | None = None
+
+
+@transaction.atomic
+def offer(
+    kind: str,
+    inviter: User,
+    organisation: Organisation,
+    email: str,
+    lang: str,
+    *,
+    base_url: str | None = None,
+    send_to_account: bool = False,
+) -> Offer:
+    """Invite ``email`` unless it already has an open invitation or an account (then say
+    what was found). ``send_to_account``: the inviter saw that an account exists and
+    chose to invite it anyway (the person accepts after logging in)."""
+    # One invitation at a time per organisation: two clicks cannot both find nothing.
+    Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
+    found = what_exists(kind, inviter, organisation, email)
+    if found is not None and not (found.may_send_anyway and send_to_account):
+        return Offer(found=found)
+    return Offer(invitation=_invite(kind, inviter, organisation, email, lang, base_url))
+
+
+@transaction.atomic
+def resend(
+    invitation: Invitation, seen_send_count: int, lang: str, *, base_url: str | None = None
+) -> bool:
+    """Send the invitation again with a new link; the older link stops working.
+
+    ``seen_send_count`` is the count the inviter's page showed: when it is no longer the
+    count (the same form sent twice), nothing is sent and False is returned. An accepted
+    or withdrawn invitation raises InvitationError ("used" / "revoked").
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("used", "this invitation was already used")
+    if invitation.revoked_at is not None:
+        raise InvitationError("revoked", "this invitation was withdrawn")
+    if invitation.send_count != seen_send_count:
+        return False
+    invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+    invitation.send_count += 1
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["nonce", "send_count", "sent_at"])
+    transaction.on_commit(lambda: _send(invitation, lang, base_url))
+    return True
+
+
+@transaction.atomic
+def revoke(invitation: Invitation) -> bool:
+    """Withdraw an open invitation: its link stops working. False when it was withdrawn
+    already; InvitationError("used") when it was accepted."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("used", "this invitation was already used")
+    if invitation.revoked_at is not None:
+        return False
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return True
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,14 @@ answers with the feedback received, check-ins with answers and results. A photo 
 JSON file in full (base64, with its type and a file name), so the JSON download really
 holds everything; the course CSV names the photo (file name, type, size) and says it is in
 the JSON file, since a spreadsheet cell cannot hold a picture.
+
+Two kinds of file, and each says which it is. The JSON file is for computer programs: it
+keeps the codes (``lonely_among_people``, ``djg6_1: "yes"``), says so in
+``about_this_file`` and gives the words for its codes in ``words_for_codes``. The CSV files
+are tables for a person to read: column names, results and answers in words in the
+person's language (the question itself heads an answer's column), dates as "2026-03-01
+14:05" in local time, yes/no as words; their first line says so, and that the codes are in
+the JSON file.
 """
 
 from __future__ import annotations
@@ -21,14 +29,20 @@ from typing import Any
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
+from verbind.core.battery import batteries
+from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.screening.models import Measurement
+from verbind.screening.templatetags import measurement_labels as labels
 
 # 2: signals for coaches (alerts) and the course were added.
-EXPORT_FORMAT_VERSION = 2
+# 3: "about_this_file" and "words_for_codes" (the words for the codes) were added.
+EXPORT_FORMAT_VERSION = 3
 PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -36,12 +50,28 @@ def _dt(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_data(user: User) -> dict[str, Any]:
-    """Everything verbind stores about this person (plain JSON-able data)."""
-    measurements = Measurement.objects.filter(participant=user).order_by("created_at", "pk")
+def _lang(user: User, lang: str | None) -> str:
+    return lang or user.preferred_language or "nl"
+
+
+def export_data(user: User, lang: str | None = None) -> dict[str, Any]:
+    """Everything verbind stores about this person (plain JSON-able data, with codes).
+    ``lang`` (default: the person's language) is the language of the explanation and of
+    the words for the codes."""
+    lang = _lang(user, lang)
+    measurements = list(Measurement.objects.filter(participant=user).order_by("created_at", "pk"))
+    with translation.override(lang):
+        about = _(
+            "This file is for computer programs. Many values in it are codes, such as "
+            "lonely_among_people or the answer yes to the question djg6_1. "
+            "words_for_codes gives the words for these codes. To read your data, open "
+            "the tables verbind-measurements.csv and verbind-course.csv: they use words."
+        )
     return {
         "format": "verbind-personal-data",
         "format_version": EXPORT_FORMAT_VERSION,
+        "about_this_file": about,
+        "words_for_codes": words_for_codes(measurements, lang),
         "account": {
             "email": user.email,
             "name": user.name,
@@ -232,136 +262,296 @@ def _answer(a: ExerciseAnswer, feedback: list[Feedback]) -> dict[str, Any]:
     }
 
 
-CSV_FIXED_COLUMNS = [
-    "created_at",
-    "battery",
-    "quadrant",
-    "duration_band",
-    "route",
-    "loneliness_instrument",
-    "loneliness_score",
-    "loneliness_level",
-    "isolation_instrument",
-    "isolation_score",
-    "safety_flag",
-]
+# --- words for codes (the CSV tables, and the JSON file's legend) ------------------------
 
 
-def export_measurements_csv(user: User) -> str:
-    """One row per measurement: the headline results and every answer (by column name)."""
+class _Questions:
+    """The question and the answers' words for an answer column (``djg6_1``), from the
+    instrument definitions; an unknown column or answer is given as stored."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._items = {
+            inst.column(item.id): (inst, item)
+            for inst in registry().values()
+            for item in inst.items
+        }
+
+    def question(self, column: str) -> str:
+        found = self._items.get(column)
+        return found[1].text.get(self.lang) if found else column
+
+    def answers(self, column: str) -> dict[str, str]:
+        found = self._items.get(column)
+        if found is None:
+            return {}
+        inst, item = found
+        return {
+            option.key: option.label.get(self.lang)
+            for form in item.forms
+            for option in inst.forms[form].options
+        }
+
+    def answer(self, column: str, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.answers(column).get(value, value)
+        return value
+
+
+def _battery_title(battery_id: str, lang: str) -> str:
+    battery = batteries().get(battery_id)
+    return battery.title.get(lang) if battery is not None else battery_id
+
+
+def _instrument_title(instrument_id: str, lang: str) -> str:
+    instrument = registry().get(instrument_id) if instrument_id else None
+    return instrument.title.get(lang) if instrument is not None else (instrument_id or "")
+
+
+def _yes_no(value: Any) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def _local(value) -> str:
+    """A date and time as a person reads it: local time, to the minute."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _local_iso(text: str | None) -> str:
+    from datetime import datetime
+
+    return _local(datetime.fromisoformat(text)) if text else ""
+
+
+def words_for_codes(measurements: list[Measurement], lang: str) -> dict[str, Any]:
+    """The JSON file's legend: the words (in ``lang``) for the codes it uses."""
+    questions = _Questions(lang)
+    columns = list(dict.fromkeys(c for m in measurements for c in m.answers))
+    with translation.override(lang):
+        return {
+            "battery": {b: _battery_title(b, lang) for b in batteries()},
+            "quadrant": {k: _(v) for k, v in labels.QUADRANTS.items()},
+            "duration_band": {k: _(v) for k, v in labels.DURATION_BANDS.items()},
+            "route": {k: _(v) for k, v in labels.ROUTES.items()},
+            "instrument": {i: inst.title.get(lang) for i, inst in registry().items()},
+            "answers": {
+                c: {"question": questions.question(c), "answers": questions.answers(c)}
+                for c in columns
+            },
+        }
+
+
+def _note(lang: str) -> str:
+    with translation.override(lang):
+        return _(
+            "This table is for reading: it uses words. The file verbind-data.json holds "
+            "the same data with the codes that computer programs use."
+        )
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names as a person reads them; a repeated one gets a number."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def export_measurements_csv(user: User, lang: str | None = None) -> str:
+    """One row per test, in words in ``lang`` (default: the person's language): the
+    results and every answer, each answer under its question."""
+    lang = _lang(user, lang)
     measurements = list(Measurement.objects.filter(participant=user).order_by("created_at", "pk"))
-    answer_columns: list[str] = []
-    for m in measurements:
-        for column in m.answers:
-            if column not in answer_columns:
-                answer_columns.append(column)
+    questions = _Questions(lang)
+    # One column per question: the same question in two questionnaires (the short and
+    # the full loneliness list share theirs) is one column.
+    answer_columns = list(
+        dict.fromkeys(questions.question(c) for m in measurements for c in m.answers)
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIXED_COLUMNS + answer_columns)
-    for m in measurements:
+    with translation.override(lang):
+        writer.writerow([_note(lang)])
         fixed = [
-            _dt(m.created_at),
-            m.battery,
-            m.quadrant,
-            m.duration_band,
-            m.route,
-            m.loneliness_instrument,
-            m.loneliness_score,
-            m.loneliness_level,
-            m.isolation_instrument,
-            m.isolation_score,
-            m.safety_flag,
+            _("Date"),
+            _("Test"),
+            _("Result"),
+            _("How long"),
+            _("Next step"),
+            _("Questionnaire about loneliness"),
+            _("Loneliness score"),
+            _("Loneliness"),
+            _("Questionnaire about contacts"),
+            _("Contacts score"),
+            _("Safety question answered yes"),
         ]
-        writer.writerow(
-            [_csv_safe(v) for v in fixed]
-            + [_csv_safe(m.answers.get(c, "")) for c in answer_columns]
-        )
+        writer.writerow(_unique(fixed + answer_columns))
+        for m in measurements:
+            row = [
+                _local(m.created_at),
+                _battery_title(m.battery, lang),
+                labels.quadrant_label(m.quadrant) if m.quadrant else "",
+                labels.duration_label(m.duration_band) if m.duration_band else "",
+                labels.route_label(m.route) if m.route else "",
+                _instrument_title(m.loneliness_instrument, lang),
+                m.loneliness_score,
+                labels.loneliness_level_label(m),
+                _instrument_title(m.isolation_instrument, lang),
+                m.isolation_score,
+                _yes_no(m.safety_flag),
+            ]
+            answers = {questions.question(c): questions.answer(c, v) for c, v in m.answers.items()}
+            row += [answers.get(q, "") for q in answer_columns]
+            writer.writerow([_csv_safe(v) for v in row])
     return out.getvalue()
 
 
-COURSE_CSV_FIXED_COLUMNS = [
-    "record",
-    "programme",
-    "week",
-    "exercise_or_check_in",
-    "created_at",
-    "submitted_at",
-    "ended_at",
-    "status",
-    "text",
-    "photo",
-    "from",
-    "safety_answer_yes",
-    "strong_worsening",
-]
+class _Course:
+    """Words for the course's codes: the programme's title and its exercises' titles, a
+    check-in's moment ("Week 2"), an answer's status."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._programmes: dict[str, Any] = {}
+
+    def _programme(self, slug: str):
+        if slug not in self._programmes:
+            from django.core.exceptions import ImproperlyConfigured
+
+            from verbind.course.domain.programmes import get_programme
+
+            try:
+                self._programmes[slug] = get_programme(slug)
+            except (ImproperlyConfigured, OSError):
+                self._programmes[slug] = None  # a programme since removed: its code
+        return self._programmes[slug]
+
+    def title(self, slug: str) -> str:
+        programme = self._programme(slug)
+        return programme.title.get(self.lang) if programme is not None else slug
+
+    def exercise(self, slug: str, exercise_id: str) -> str:
+        programme = self._programme(slug)
+        try:
+            return programme.exercise(exercise_id)[1].title.get(self.lang)
+        except (AttributeError, KeyError):
+            return exercise_id
+
+    def moment(self, key: str, week: int | None) -> str:
+        from verbind.course.domain.progress import moment_label
+
+        return f"{_('Check-in')}: {moment_label(key, week)}"
+
+    @staticmethod
+    def status(status: str) -> str:
+        from verbind.course.models import AnswerStatus
+
+        return str(AnswerStatus(status).label) if status in AnswerStatus.values else status
 
 
-def export_course_csv(user: User) -> str:
-    """The course as one table: a row per enrolment, pause, coach-opened week, exercise
-    answer, piece of feedback and check-in (column ``record`` says which). Check-in rows
-    carry every score (``score_<instrument>_<scale>``) and every answer (``answer_`` and
-    the answer's column name)."""
+def export_course_csv(user: User, lang: str | None = None) -> str:
+    """The course as one table, in words in ``lang`` (default: the person's language): a
+    row per enrolment, pause, coach-opened week, exercise answer, piece of feedback and
+    check-in (the first column says which). Check-in rows carry every score (a column per
+    questionnaire and scale) and every answer (a column per question)."""
+    lang = _lang(user, lang)
     course = export_course(user)
-    score_columns: list[str] = []
+    questions = _Questions(lang)
+    words = _Course(lang)
+    score_columns: list[tuple[str, str]] = []
     answer_columns: list[str] = []
     for e in course:
         for c in e["check_ins"]:
             for inst, result in c["results"].items():
                 for scale in result.get("scales") or {}:
-                    if f"score_{inst}_{scale}" not in score_columns:
-                        score_columns.append(f"score_{inst}_{scale}")
+                    if (inst, scale) not in score_columns:
+                        score_columns.append((inst, scale))
             for column in c["answers"]:
-                if f"answer_{column}" not in answer_columns:
-                    answer_columns.append(f"answer_{column}")
-    columns = COURSE_CSV_FIXED_COLUMNS + score_columns + answer_columns
-    rows: list[dict[str, Any]] = []
-    for e in course:
-        prog = e["programme"]
-        rows.append(
-            {"record": "enrolment", "programme": prog, "created_at": e["started_at"],
-             "ended_at": e["ended_at"], "text": e["reason_for_enrolling"]}
-        )  # fmt: skip
-        if e["plan_after_course"]:
-            rows.append({"record": "plan_after_course", "programme": prog,
-                         "text": e["plan_after_course"]})  # fmt: skip
-        for p in e["pauses"]:
-            rows.append({"record": "pause", "programme": prog, "created_at": p["started_at"],
-                         "ended_at": p["ended_at"]})  # fmt: skip
-        for o in e["weeks_opened_by_coach"]:
-            rows.append({"record": "week_opened_by_coach", "programme": prog, "week": o["week"],
-                         "created_at": o["opened_at"]})  # fmt: skip
-        for a in e["exercise_answers"]:
-            photo = a["photo"]
+                if questions.question(column) not in answer_columns:
+                    answer_columns.append(questions.question(column))
+    fixed = ["what", "course", "week", "part", "date", "sent", "ended", "status", "text",
+             "photo", "from", "safety", "worsening"]  # fmt: skip
+    rows: list[dict[Any, Any]] = []
+    with translation.override(lang):
+        for e in course:
+            prog = words.title(e["programme"])
             rows.append(
-                {"record": "exercise_answer", "programme": prog, "week": a["week"],
-                 "exercise_or_check_in": a["exercise"], "created_at": a["created_at"],
-                 "submitted_at": a["submitted_at"], "status": a["status"], "text": a["text"],
-                 "photo": f"{photo['file_name']} ({photo['content_type']}, "
-                          f"{photo['size_bytes']} bytes; the photo itself is in the JSON file)"
-                          if photo else ""}
+                {"what": _("Start of the course"), "course": prog,
+                 "date": _local_iso(e["started_at"]), "ended": _local_iso(e["ended_at"]),
+                 "text": e["reason_for_enrolling"]}
             )  # fmt: skip
-            for f in a["feedback_received"]:
+            if e["plan_after_course"]:
+                rows.append({"what": _("My plan after the course"), "course": prog,
+                             "text": e["plan_after_course"]})  # fmt: skip
+            for p in e["pauses"]:
+                rows.append({"what": _("Pause"), "course": prog,
+                             "date": _local_iso(p["started_at"]),
+                             "ended": _local_iso(p["ended_at"])})  # fmt: skip
+            for o in e["weeks_opened_by_coach"]:
+                rows.append({"what": _("Week opened by the coach"), "course": prog,
+                             "week": o["week"], "date": _local_iso(o["opened_at"])})  # fmt: skip
+            for a in e["exercise_answers"]:
+                photo = a["photo"]
+                part = words.exercise(e["programme"], a["exercise"])
                 rows.append(
-                    {"record": "feedback", "programme": prog, "week": a["week"],
-                     "exercise_or_check_in": a["exercise"], "created_at": f["created_at"],
-                     "text": f["text"], "from": f["from"]}
+                    {"what": _("Answer to an exercise"), "course": prog, "week": a["week"],
+                     "part": part, "date": _local_iso(a["created_at"]),
+                     "sent": _local_iso(a["submitted_at"]), "status": words.status(a["status"]),
+                     "text": a["text"],
+                     "photo": _("%(name)s (%(size)s bytes). The photo itself is in the JSON file.")
+                              % {"name": photo["file_name"], "size": photo["size_bytes"]}
+                              if photo else ""}
                 )  # fmt: skip
-        for c in e["check_ins"]:
-            row = {"record": "check_in", "programme": prog, "week": c["week"],
-                   "exercise_or_check_in": c["key"], "created_at": c["created_at"],
-                   "safety_answer_yes": c["safety_answer_yes"],
-                   "strong_worsening": c["strong_worsening"]}  # fmt: skip
-            for inst, result in c["results"].items():
-                for scale, value in (result.get("scales") or {}).items():
-                    row[f"score_{inst}_{scale}"] = value.get("value")
-            row.update({f"answer_{k}": v for k, v in c["answers"].items()})
-            rows.append(row)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_safe(row.get(c)) for c in columns])
+                for f in a["feedback_received"]:
+                    rows.append(
+                        {"what": _("Feedback from the coach"), "course": prog, "week": a["week"],
+                         "part": part, "date": _local_iso(f["created_at"]), "text": f["text"],
+                         "from": f["from"]}
+                    )  # fmt: skip
+            for c in e["check_ins"]:
+                row = {"what": _("Check-in"), "course": prog, "week": c["week"],
+                       "part": words.moment(c["key"], c["week"]),
+                       "date": _local_iso(c["created_at"]),
+                       "safety": _yes_no(c["safety_answer_yes"]),
+                       "worsening": _yes_no(c["strong_worsening"])}  # fmt: skip
+                for inst, result in c["results"].items():
+                    for scale, value in (result.get("scales") or {}).items():
+                        row[(inst, scale)] = value.get("value")
+                row.update(
+                    {("answer", questions.question(k)): questions.answer(k, v)
+                     for k, v in c["answers"].items()}
+                )  # fmt: skip
+                rows.append(row)
+        header = [
+            _("What"), _("Course"), _("Week"), _("Exercise or check-in"), _("Date"),
+            _("Sent to the coach"), _("Ended"), _("Status"), _("Text"), _("Photo"), _("From"),
+            _("Safety question answered yes"), _("Strong worsening"),
+        ]  # fmt: skip
+        header += [_score_title(inst, scale, lang) for inst, scale in score_columns]
+        header += answer_columns
+        keys = fixed + score_columns + [("answer", c) for c in answer_columns]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([_note(lang)])
+        writer.writerow(_unique(header))
+        for row in rows:
+            writer.writerow([_csv_safe(row.get(k)) for k in keys])
     return out.getvalue()
+
+
+def _score_title(instrument_id: str, scale_id: str, lang: str) -> str:
+    instrument = registry().get(instrument_id)
+    scale = instrument.scales.get(scale_id) if instrument is not None else None
+    if scale is None:
+        return _("Score: %(scale)s") % {"scale": f"{instrument_id} {scale_id}"}
+    return _("Score: %(scale)s (%(questionnaire)s)") % {
+        "scale": scale.label.get(lang),
+        "questionnaire": instrument.title.get(lang),
+    }
 
 
 def _csv_safe(value: Any) -> Any:
