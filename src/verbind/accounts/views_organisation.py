@@ -61,12 +61,14 @@ def invite_coach(request):
     form = forms.InviteForm(request.POST)
     if not form.is_valid():
         return _render_dashboard(request, org, form, status=400)
-    invitations.invite_coach(
+    invitation = invitations.invite_coach(
         request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
     )
-    messages.success(
-        request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-    )
+    facts = {"email": form.cleaned_data["email"]}
+    if invitations.email_sent(invitation):
+        messages.success(request, _("The invitation is sent to %(email)s.") % facts)
+    else:
+        messages.warning(request, invitations.NOT_SENT_YET % facts)
     return redirect("organisation:dashboard")
 
 

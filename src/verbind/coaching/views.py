@@ -48,14 +48,20 @@ def invite_participant(request):
     org = permissions.require_coach(request)
     form = account_forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitations.invite_participant(
+        invitation = invitations.invite_participant(
             request.user, org, form.cleaned_data["email"], translation.get_language() or "nl"
         )
-        messages.success(
-            request,
-            _("The invitation is sent to %(email)s. The link works for %(days)s days.")
-            % {"email": form.cleaned_data["email"], "days": invitations.max_age_seconds() // 86400},
-        )
+        facts = {
+            "email": form.cleaned_data["email"],
+            "days": invitations.max_age_seconds() // 86400,
+        }
+        if invitations.email_sent(invitation):
+            messages.success(
+                request,
+                _("The invitation is sent to %(email)s. The link works for %(days)s days.") % facts,
+            )
+        else:
+            messages.warning(request, invitations.NOT_SENT_YET % facts)
         return redirect("coaching:dashboard")
     return render(
         request, "coaching/invite.html", {"form": form}, status=400 if form.errors else 200

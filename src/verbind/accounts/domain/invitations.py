@@ -7,14 +7,15 @@ INVITATION_MAX_AGE_DAYS, when it was used, or when the invitation was revoked.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from verbind.accounts.domain.consent import record_consent
 from verbind.accounts.models import (
@@ -27,9 +28,15 @@ from verbind.accounts.models import (
     User,
     normalise_email,
 )
-from verbind.web.mail import compose
+from verbind.outbox.domain import mailing
 
 _SALT = "verbind.accounts.invitation"
+
+# What the inviter reads when the mail server did not take the e-mail at once.
+NOT_SENT_YET = _(
+    "The invitation is saved. The e-mail to %(email)s could not be sent yet. We try again "
+    "automatically, so you do not need to do anything."
+)
 
 
 class InvitationError(ValueError):
@@ -91,8 +98,10 @@ def _inviter_still_coaches(invitation: Invitation) -> bool:
     )
 
 
-def _send(invitation: Invitation, lang: str) -> None:
-    subject, body = compose(
+def _send(invitation: Invitation, lang: str):
+    """Queue the invitation's e-mail and send it when the transaction commits, at once
+    (the inviter is told whether it went out: :func:`email_sent`). Returns the message."""
+    subject, body = mailing.compose(
         lang,
         "email/invitation_subject.txt",
         f"email/invitation_{invitation.kind}.txt",
@@ -102,7 +111,23 @@ def _send(invitation: Invitation, lang: str) -> None:
             "days": settings.INVITATION_MAX_AGE_DAYS,
         },
     )
-    send_mail(subject, body, None, [invitation.email])
+    message = mailing.queue(
+        invitation.email,
+        subject,
+        body,
+        kind="invitation",
+        key=f"invitation:{invitation.pk}",
+        # A link that no longer works is not worth sending.
+        expires_at=invitation.created_at + dt.timedelta(seconds=max_age_seconds()),
+    )
+    mailing.send_after_commit([message], wait=True)
+    invitation.outbox_message = message
+    return message
+
+
+def email_sent(invitation: Invitation) -> bool:
+    """Whether the invitation's e-mail went out already; if not, the outbox retries it."""
+    return mailing.was_sent(getattr(invitation, "outbox_message", None))
 
 
 @transaction.atomic
@@ -115,8 +140,8 @@ def _invite(kind: str, inviter: User, organisation: Organisation, email: str, la
     invitation = Invitation.objects.create(
         kind=kind, organisation=organisation, email=email, invited_by=inviter
     )
-    # Send only once the invitation is really stored.
-    transaction.on_commit(lambda: _send(invitation, lang))
+    # Stored with the invitation; sent only once the invitation is really stored.
+    _send(invitation, lang)
     return invitation
 
 

@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
+from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
 
 # 2: signals for coaches (alerts) and the course were added.
@@ -387,4 +388,6 @@ def delete_account(user: User) -> None:
     # Login-throttling records carry the e-mail address too.
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=user.email).delete()
+    # So do e-mails to them still waiting in the outbox.
+    mailing.forget_address(user.email)
     user.delete()
