@@ -237,3 +237,94 @@ def test_the_inactive_account_notice_counts_only_once_it_is_sent(people):
     people.participant.refresh_from_db()
     sent_at = Message.objects.get(to=people.participant.email).sent_at
     assert people.participant.deletion_warned_at == sent_at
+
+
+def test_during_a_request_the_email_waits_until_the_page_is_done(people):
+    """Crisis help never waits for the mail server: an e-mail queued during a request is
+    sent when Django has finished the response (request_finished), not before."""
+    from django.core.signals import request_finished, request_started
+
+    from verbind.coaching.domain.alerts import notify_coaches
+
+    request_started.send(sender=None)
+    try:
+        assert notify_coaches(people.participant.pk) == 1
+        assert mail.outbox == []  # the page is still being made
+        assert Message.objects.get().status == Status.QUEUED
+    finally:
+        request_finished.send(sender=None)
+    assert [m.to for m in mail.outbox] == [[people.coach.email]]
+    assert Message.objects.get().status == Status.SENT
+
+
+def test_a_rolled_back_alert_sends_nothing(people):
+    from django.db import transaction
+
+    from verbind.coaching.domain.alerts import notify_coaches
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify_coaches(people.participant.pk)
+        raise RuntimeError("the measurement could not be saved")
+    assert Message.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_notice_sent_late_to_someone_who_came_back_does_not_warn_them(people):
+    moment = timezone.now() - dt.timedelta(days=25 * 31)
+    User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        retention.apply_retention()
+    # They log in before the outbox gets the notice out.
+    User.objects.filter(pk=people.participant.pk).update(last_login=timezone.now())
+    make_due()
+    with override_settings(EMAIL_BACKEND=WORKING):
+        send_outbox()
+    people.participant.refresh_from_db()
+    assert people.participant.deletion_warned_at is None
+
+
+def test_deleting_an_account_removes_its_waiting_emails(people):
+    from verbind.accounts.domain.personal_data import delete_account
+
+    moment = timezone.now() - dt.timedelta(days=25 * 31)
+    User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        retention.apply_retention()
+    assert Message.objects.filter(to=people.participant.email).exists()
+    delete_account(people.participant)
+    assert not Message.objects.filter(to=people.participant.email).exists()
+
+
+def test_a_given_up_message_can_be_put_back(people):
+    with override_settings(EMAIL_BACKEND=REFUSING, OUTBOX_MAX_ATTEMPTS=1):
+        client = Client()
+        client.force_login(people.coach)
+        client.post(reverse("coaching:invite"), {"email": "new.person@example.org"})
+    message = Message.objects.get()
+    assert message.status == Status.FAILED
+    with override_settings(EMAIL_BACKEND=WORKING):
+        send_outbox(f"--retry={message.pk}")
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
+
+
+def test_course_reminders_with_mail_down_are_recorded_once_and_sent_later(people):
+    from test_course_support import measured
+
+    from verbind.course.domain import enrolment as enrolment_domain
+    from verbind.course.models import SentReminder
+
+    measured(people.participant)
+    course = enrolment_domain.enrol(people.participant, now=timezone.now() - dt.timedelta(days=8))
+    enrolment_domain.set_feedback_blocking(course, False)  # week 2 opens by schedule
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        call_command("send_course_reminders", stdout=StringIO())
+        call_command("send_course_reminders", stdout=StringIO())
+    waiting = Message.objects.filter(kind="course_reminder")
+    assert waiting.count() == SentReminder.objects.count() > 0
+    assert {m.status for m in waiting} == {Status.QUEUED}
+    make_due()
+    with override_settings(EMAIL_BACKEND=WORKING):
+        send_outbox()
+    assert len(mail.outbox) == waiting.count()

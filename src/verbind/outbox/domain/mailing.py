@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
@@ -114,6 +114,8 @@ def _request_finished(**kwargs) -> None:
     _request.pending = []
     if pending:
         _deliver_now(pending)
+        # Leave the database connection as Django would at the end of a request.
+        close_old_connections()
 
 
 def connect_request_signals() -> None:
