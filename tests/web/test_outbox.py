@@ -328,3 +328,29 @@ def test_course_reminders_with_mail_down_are_recorded_once_and_sent_later(people
     with override_settings(EMAIL_BACKEND=WORKING):
         send_outbox()
     assert len(mail.outbox) == waiting.count()
+
+
+def test_the_data_download_lists_the_emails_to_the_person(people):
+    from verbind.accounts.domain.personal_data import export_data
+
+    moment = timezone.now() - dt.timedelta(days=25 * 31)
+    User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        retention.apply_retention()
+    people.participant.refresh_from_db()
+    (email,) = export_data(people.participant)["emails"]
+    assert email["kind"] == "inactive_account" and email["status"] == "queued"
+    assert email["sent_at"] is None
+
+
+@override_settings(OUTBOX_MAX_ATTEMPTS=2, EMAIL_BACKEND=REFUSING)
+def test_a_quiet_run_speaks_only_when_it_gives_a_message_up(people):
+    client = Client()
+    client.force_login(people.coach)
+    client.post(reverse("coaching:invite"), {"email": "new.person@example.org"})
+    assert send_outbox("--quiet") == ""  # nothing due, nothing to say
+    make_due()
+    said = send_outbox("--quiet")
+    assert "1 given up in this run" in said
+    make_due()
+    assert send_outbox("--quiet") == ""  # given up before: not said again every run

@@ -131,6 +131,18 @@ def export_data(user: User) -> dict[str, Any]:
             .order_by("created_at", "pk")
         ],
         "course": export_course(user),
+        # E-mails to this address that wait in the outbox or were sent recently (the text
+        # of a sent one is not kept).
+        "emails": [
+            {
+                "kind": m.kind,
+                "subject": m.subject,
+                "status": m.status,
+                "queued_at": _dt(m.created_at),
+                "sent_at": _dt(m.sent_at),
+            }
+            for m in mailing.messages_to(user.email)
+        ],
     }
 
 

@@ -137,7 +137,7 @@ def _deliver_now(ids: list[int]) -> int:
     sent = 0
     for pk in ids:
         try:
-            sent += _attempt(pk, timezone.now(), due_only=False)
+            sent += _attempt(pk, timezone.now(), due_only=False) == Status.SENT
         except Exception:  # a database error too: the message waits for the next cron run
             log.exception("outbox: message %s could not be handled; send_outbox tries again", pk)
     return sent
@@ -167,21 +167,23 @@ def _claim(pk: int, now: dt.datetime, *, due_only: bool) -> Message | None:
     return Message.objects.get(pk=pk)
 
 
-def _attempt(pk: int, now: dt.datetime, *, due_only: bool) -> int:
+def _attempt(pk: int, now: dt.datetime, *, due_only: bool) -> str | None:
+    """One attempt; the message's status afterwards, or None if it was not ours."""
     message = _claim(pk, now, due_only=due_only)
     if message is None:
-        return 0
+        return None
     mine = Message.objects.filter(pk=pk, status=Status.SENDING, claimed_at=now)
     if message.expires_at is not None and message.expires_at <= now:
         mine.update(status=Status.FAILED, body="", last_error="expired before it could be sent")
         log.warning("outbox: message %s (%s) expired unsent", pk, message.kind)
-        return 0
+        return Status.FAILED
     try:
         EmailMessage(message.subject, message.body, None, [message.to]).send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:_ERROR_LENGTH]
         if message.attempts >= max_attempts():
             mine.update(status=Status.FAILED, last_error=error)
+            outcome = Status.FAILED
             log.error(
                 "outbox: message %s (%s) failed %s times and is given up: %s",
                 pk, message.kind, message.attempts, error,
@@ -192,18 +194,19 @@ def _attempt(pk: int, now: dt.datetime, *, due_only: bool) -> int:
                 next_attempt_at=timezone.now() + pause_after(message.attempts),
                 last_error=error,
             )
+            outcome = Status.QUEUED
             log.warning(
                 "outbox: message %s (%s) not sent (attempt %s), tried again later: %s",
                 pk, message.kind, message.attempts, error,
             )  # fmt: skip
-        return 0
+        return outcome
     sent_at = timezone.now()
     mine.update(status=Status.SENT, sent_at=sent_at, body="", last_error="")
     message.status, message.sent_at, message.body = Status.SENT, sent_at, ""
     for receiver, result in message_sent.send_robust(Message, message=message, sent_at=sent_at):
         if isinstance(result, Exception):
             log.error("outbox: after sending message %s, %r failed: %r", pk, receiver, result)
-    return 1
+    return Status.SENT
 
 
 # --- the cron run -------------------------------------------------------------------------
@@ -213,6 +216,7 @@ def _attempt(pk: int, now: dt.datetime, *, due_only: bool) -> int:
 class RunReport:
     sent: int = 0
     waiting: int = 0  # still queued after this run (not due yet, or failed again)
+    given_up: int = 0  # given up in this run
     failed: int = 0  # given up, in total (visible with --failed)
     deleted: int = 0  # sent messages removed after OUTBOX_KEEP_SENT_DAYS
 
@@ -228,7 +232,9 @@ def send_due(now: dt.datetime | None = None) -> RunReport:
         Message.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)
     ):
         try:
-            report.sent += _attempt(pk, now, due_only=True)
+            outcome = _attempt(pk, now, due_only=True)
+            report.sent += outcome == Status.SENT
+            report.given_up += outcome == Status.FAILED
         except Exception:
             log.exception("outbox: message %s could not be handled", pk)
     report.deleted = purge_sent(now)
@@ -255,6 +261,11 @@ def retry(pk: int) -> bool:
             status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
         )
     )
+
+
+def messages_to(address: str):
+    """Every stored message to this address (for the person's data download)."""
+    return Message.objects.filter(to__iexact=address).order_by("created_at", "pk")
 
 
 def forget_address(address: str) -> int:

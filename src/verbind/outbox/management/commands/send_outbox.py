@@ -31,7 +31,11 @@ class Command(BaseCommand):
             metavar="ID",
             help="Put the given-up message with this number back in the queue, then send.",
         )
-        parser.add_argument("--quiet", action="store_true", help="Print nothing when all is well.")
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Print only when this run gave a message up (for cron, which mails output).",
+        )
 
     def handle(self, *args, failed: bool = False, retry: int | None = None, quiet=False, **opts):
         if failed:
@@ -40,11 +44,11 @@ class Command(BaseCommand):
         if retry is not None and not mailing.retry(retry):
             raise CommandError(f"There is no given-up message #{retry} (see --failed).")
         report = mailing.send_due()
-        if not quiet or report.failed:
+        if not quiet or report.given_up:
             self.stdout.write(
                 f"{report.sent} e-mail(s) sent, {report.waiting} waiting for a next attempt, "
-                f"{report.failed} given up (list them with --failed), {report.deleted} old sent "
-                "message(s) deleted."
+                f"{report.given_up} given up in this run ({report.failed} in all; list them "
+                f"with --failed), {report.deleted} old sent message(s) deleted."
             )
 
     def _list_failed(self) -> None:
