@@ -354,3 +354,14 @@ def test_a_quiet_run_speaks_only_when_it_gives_a_message_up(people):
     assert "1 given up in this run" in said
     make_due()
     assert send_outbox("--quiet") == ""  # given up before: not said again every run
+
+
+def test_a_replaced_invitation_is_not_sent_later(people):
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        client = Client()
+        client.force_login(people.coach)
+        client.post(reverse("coaching:invite"), {"email": "new.person@example.org"})
+        client.post(reverse("coaching:invite"), {"email": "new.person@example.org"})
+    newest = Invitation.objects.get(revoked_at=None)
+    (waiting,) = Message.objects.all()
+    assert waiting.key == f"invitation:{newest.pk}"

@@ -134,9 +134,12 @@ def email_sent(invitation: Invitation) -> bool:
 def _invite(kind: str, inviter: User, organisation: Organisation, email: str, lang: str):
     email = normalise_email(email)
     # A new invitation to the same address replaces an older open one.
-    Invitation.objects.filter(
+    replaced = Invitation.objects.filter(
         kind=kind, organisation=organisation, email=email, accepted_at=None, revoked_at=None
-    ).update(revoked_at=timezone.now())
+    )
+    for pk in replaced.values_list("pk", flat=True):
+        mailing.cancel(f"invitation:{pk}")  # its link no longer works: not worth sending
+    replaced.update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(
         kind=kind, organisation=organisation, email=email, invited_by=inviter
     )

@@ -263,6 +263,13 @@ def retry(pk: int) -> bool:
     )
 
 
+def cancel(key: str) -> int:
+    """Drop the waiting messages with this key (what they say no longer holds, such as the
+    link of a revoked invitation). A message being sent right now is left alone."""
+    deleted, _ = Message.objects.filter(key=key, status=Status.QUEUED).delete()
+    return deleted
+
+
 def messages_to(address: str):
     """Every stored message to this address (for the person's data download)."""
     return Message.objects.filter(to__iexact=address).order_by("created_at", "pk")
