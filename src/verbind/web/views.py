@@ -88,7 +88,7 @@ def healthz(request):
 
 def _language(request) -> str:
     try:
-        lang = translation.get_language_from_request(request)
+        lang = translation.get_language_from_request(request, check_path=True)
     except Exception:  # a broken header must not break the error page
         lang = DEFAULT_LANGUAGE
     lang = (lang or DEFAULT_LANGUAGE)[:2]
