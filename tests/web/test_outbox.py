@@ -365,3 +365,14 @@ def test_a_replaced_invitation_is_not_sent_later(people):
     newest = Invitation.objects.get(revoked_at=None)
     (waiting,) = Message.objects.all()
     assert waiting.key == f"invitation:{newest.pk}"
+
+
+def test_two_signals_at_once_make_one_email_per_coach(people):
+    from django.db import transaction
+
+    from verbind.coaching.domain.alerts import notify_coaches
+
+    with transaction.atomic():  # a safety answer and a strong worsening in one self-test
+        notify_coaches(people.participant.pk)
+        notify_coaches(people.participant.pk)
+    assert [m.to for m in mail.outbox] == [[people.coach.email]]

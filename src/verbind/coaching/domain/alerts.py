@@ -85,7 +85,10 @@ def notify_coaches(participant_id: int) -> int:
             "email/alert.txt",
             {"url": f"{settings.SITE_URL}{path}"},
         )
-        queued.append(mailing.queue(coach.email, subject, body, kind="alert"))
+        # One waiting e-mail per coach and participant: a second signal before the first
+        # e-mail went out (a safety answer and a worsening at once) adds nothing to its link.
+        key = f"alert:{participant_id}:{coach.pk}"
+        queued.append(mailing.queue(coach.email, subject, body, kind="alert", key=key))
     mailing.send_after_commit(queued)
     return len(queued)
 
