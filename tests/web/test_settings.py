@@ -68,6 +68,13 @@ def test_production_environment_loads(tmp_path):
         ({"INACTIVE_ACCOUNT_MONTHS": "two years"}, "INACTIVE_ACCOUNT_MONTHS"),
         ({"INACTIVE_ACCOUNT_NOTICE_DAYS": "3"}, "INACTIVE_ACCOUNT_NOTICE_DAYS"),
         ({"SOURCE_CODE_URL": "code.example.org/verbind"}, "SOURCE_CODE_URL"),
+        ({"OUTBOX_MAX_ATTEMPTS": "0"}, "OUTBOX_MAX_ATTEMPTS"),
+        ({"OUTBOX_MAX_ATTEMPTS": "many"}, "OUTBOX_MAX_ATTEMPTS"),
+        ({"OUTBOX_RETRY_MINUTES": "0"}, "OUTBOX_RETRY_MINUTES"),
+        ({"OUTBOX_RETRY_MINUTES": "5m"}, "OUTBOX_RETRY_MINUTES"),
+        ({"OUTBOX_KEEP_SENT_DAYS": "-1"}, "OUTBOX_KEEP_SENT_DAYS"),
+        ({"EMAIL_TIMEOUT": "0"}, "EMAIL_TIMEOUT"),
+        ({"EMAIL_TIMEOUT": "ten"}, "EMAIL_TIMEOUT"),
     ],
 )
 def test_bad_production_value_names_the_variable(tmp_path, change, named):

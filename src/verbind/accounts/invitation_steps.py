@@ -46,7 +46,9 @@ def resend(request, invitation, back: str):
     except invitations.InvitationError as exc:
         messages.info(request, _not_open(exc.code, invitation.email))
         return redirect(back)
-    if sent:
+    if sent and not invitations.email_sent(invitation):
+        messages.warning(request, invitations.NOT_SENT_YET % {"email": invitation.email})
+    elif sent:
         text = _(
             "The invitation is sent to %(email)s again, with a new link. "
             "The link in the earlier e-mail no longer works."

@@ -63,9 +63,11 @@ def invite_coach(request):
     if result.found is not None:
         # Already invited, already a coach, or an account: say so, send nothing.
         return _render_dashboard(request, org, form, found=result.found)
-    messages.success(
-        request, _("The invitation is sent to %(email)s.") % {"email": result.invitation.email}
-    )
+    facts = {"email": result.invitation.email}
+    if invitations.email_sent(result.invitation):
+        messages.success(request, _("The invitation is sent to %(email)s.") % facts)
+    else:
+        messages.warning(request, invitations.NOT_SENT_YET % facts)
     return redirect("organisation:dashboard")
 
 

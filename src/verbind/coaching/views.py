@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -55,11 +56,15 @@ def invite_participant(request):
             request, InvitationKind.PARTICIPANT, org, form.cleaned_data["email"]
         )
         if result.invitation is not None:
-            messages.success(
-                request,
-                _("The invitation is sent to %(email)s. The link works for %(days)s days.")
-                % {"email": result.invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS},
-            )
+            facts = {"email": result.invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS}
+            if invitations.email_sent(result.invitation):
+                messages.success(
+                    request,
+                    _("The invitation is sent to %(email)s. The link works for %(days)s days.")
+                    % facts,
+                )
+            else:
+                messages.warning(request, invitations.NOT_SENT_YET % facts)
             return redirect("coaching:dashboard")
         found = result.found  # already invited, or an account: say so, send nothing
     return render(

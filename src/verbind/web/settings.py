@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # The outbox first: the lowest layer, every app below may queue e-mail through it.
+    "verbind.outbox",
     "verbind.accounts",
     "verbind.screening",
     "verbind.coaching",
@@ -276,6 +278,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A form sent without a valid token gets a page in the person's language (web/views.py).
+CSRF_FAILURE_VIEW = "verbind.web.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"{_site.scheme}://{_site.netloc}"])
 
 if not DEBUG:
@@ -352,7 +356,9 @@ if EMAIL_HOST:
         raise ImproperlyConfigured(
             "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; choose one (587: TLS, 465: SSL)."
         )
-    EMAIL_TIMEOUT = 20
+    # Seconds to wait for the mail server. Sending never blocks a page (the outbox sends
+    # after the response, or from cron), but a hanging server should not hold a worker.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 elif DEBUG:
     # Development: invitation and reset e-mails are printed in the terminal.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -362,6 +368,13 @@ else:
         "verbind sends invitations and password-reset e-mails. Also see EMAIL_PORT, "
         "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS."
     )
+
+# The outbox (verbind.outbox): every e-mail is stored, sent after the commit, and retried by
+# ``manage.py send_outbox`` after OUTBOX_RETRY_MINUTES, then twice as long each time, until
+# OUTBOX_MAX_ATTEMPTS attempts; sent messages are deleted after OUTBOX_KEEP_SENT_DAYS.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+OUTBOX_RETRY_MINUTES = env_int("OUTBOX_RETRY_MINUTES", 5, minimum=1)
+OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 7, minimum=0)
 
 # --- Logging ----------------------------------------------------------------------------
 

@@ -21,5 +21,8 @@ urlpatterns = [
     path("course/", include("verbind.course.urls")),
 ]
 
+# Error pages that work without the database, with crisis help (web/views.py).
+handler400 = "verbind.web.views.bad_request"
 handler403 = "verbind.web.views.forbidden"
 handler404 = "verbind.web.views.not_found"
+handler500 = "verbind.web.views.server_error"

@@ -3,17 +3,26 @@ code, errors, and a health check."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import empty
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from verbind.core import crisis as core_crisis
 from verbind.core import tips as core_tips
 from verbind.core.instrument import DEFAULT_LANGUAGE, LANGUAGES
 from verbind.web import source
+
+log = logging.getLogger(__name__)
 
 
 @require_safe
@@ -78,9 +87,67 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# --- error pages ---------------------------------------------------------------------------
+#
+# They must work when nothing else does, the database included: rendered without the
+# request (so no context processor runs and no session or user is read), in the language
+# the person chose (cookie) or their browser asks for, with crisis help from its one
+# source. A page that fails to render falls back to a plainer one, and at the very last to
+# the crisis help as plain text: whatever happens, nobody sees a bare "Server Error".
+
+
+def _language(request) -> str:
+    try:
+        lang = translation.get_language_from_request(request, check_path=True)
+    except Exception:  # a broken header must not break the error page
+        lang = DEFAULT_LANGUAGE
+    lang = (lang or DEFAULT_LANGUAGE)[:2]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _signed_in(request) -> bool:
+    """Whether the person is logged in, if that is already known (never looked up here)."""
+    wrapped = getattr(getattr(request, "user", None), "_wrapped", empty)
+    return wrapped is not empty and getattr(wrapped, "is_authenticated", False)
+
+
+def _error_page(request, template: str, status: int) -> HttpResponse:
+    lang = _language(request)
+    with translation.override(lang):
+        try:
+            html = loader.render_to_string(template, {"signed_in": _signed_in(request)})
+        except Exception:
+            log.exception("the error page %s could not be shown; showing the plain one", template)
+            try:
+                html = loader.render_to_string("web/500_plain.html")
+            except Exception:
+                log.exception("the plain error page could not be shown either")
+                text = "\n".join(core_crisis.crisis_help().sentences(lang))
+                return HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
+    response = HttpResponse(html, status=status)
+    response["Content-Language"] = lang
+    add_never_cache_headers(response)
+    return response
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "web/400.html", 400)
+
+
 def forbidden(request, exception=None):
-    return render(request, "web/403.html", status=403)
+    return _error_page(request, "web/403.html", 403)
 
 
 def not_found(request, exception=None):
-    return render(request, "web/404.html", status=404)
+    return _error_page(request, "web/404.html", 404)
+
+
+def server_error(request):
+    return _error_page(request, "web/500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF_FAILURE_VIEW: a form sent without a valid token (open too long,
+    cookies off); the details go to the log, not to the person."""
+    log.warning("CSRF check failed for %s: %s", request.path, reason)
+    return _error_page(request, "web/csrf_failure.html", 403)

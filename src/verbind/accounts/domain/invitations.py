@@ -16,15 +16,15 @@ reached on (as Django's password reset does), in production SITE_URL.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from verbind.accounts.domain.consent import record_consent
 from verbind.accounts.models import (
@@ -37,9 +37,15 @@ from verbind.accounts.models import (
     User,
     normalise_email,
 )
-from verbind.web.mail import compose
+from verbind.outbox.domain import mailing
 
 _SALT = "verbind.accounts.invitation"
+
+# What the inviter reads when the mail server did not take the e-mail at once.
+NOT_SENT_YET = _(
+    "The invitation is saved. The e-mail to %(email)s could not be sent yet. We try again "
+    "automatically, so you do not need to do anything."
+)
 
 
 class InvitationError(ValueError):
@@ -126,8 +132,22 @@ def _inviter_still_coaches(invitation: Invitation) -> bool:
     )
 
 
-def _send(invitation: Invitation, lang: str, base_url: str | None = None) -> None:
-    subject, body = compose(
+def _mail_key(invitation: Invitation, send_count: int | None = None) -> str:
+    """One outbox key per e-mail of an invitation: each send has its own link."""
+    count = invitation.send_count if send_count is None else send_count
+    return f"invitation:{invitation.pk}:{count}"
+
+
+def _cancel_waiting_mail(invitation: Invitation) -> None:
+    """Drop the invitation's e-mails still waiting: their links no longer work."""
+    for count in range(1, invitation.send_count + 1):
+        mailing.cancel(_mail_key(invitation, count))
+
+
+def _send(invitation: Invitation, lang: str, base_url: str | None = None):
+    """Queue the invitation's e-mail and send it when the transaction commits, at once
+    (the inviter is told whether it went out: :func:`email_sent`). Returns the message."""
+    subject, body = mailing.compose(
         lang,
         "email/invitation_subject.txt",
         f"email/invitation_{invitation.kind}.txt",
@@ -137,7 +157,23 @@ def _send(invitation: Invitation, lang: str, base_url: str | None = None) -> Non
             "days": settings.INVITATION_MAX_AGE_DAYS,
         },
     )
-    send_mail(subject, body, None, [invitation.email])
+    message = mailing.queue(
+        invitation.email,
+        subject,
+        body,
+        kind="invitation",
+        key=_mail_key(invitation),
+        # A link that no longer works is not worth sending.
+        expires_at=invitation.sent_at + dt.timedelta(seconds=max_age_seconds()),
+    )
+    mailing.send_after_commit([message], wait=True)
+    invitation.outbox_message = message
+    return message
+
+
+def email_sent(invitation: Invitation) -> bool:
+    """Whether the invitation's e-mail went out already; if not, the outbox retries it."""
+    return mailing.was_sent(getattr(invitation, "outbox_message", None))
 
 
 def pending(kind: str, inviter: User, organisation: Organisation):
@@ -164,12 +200,15 @@ def _invite(
     email = normalise_email(email)
     # A new invitation to the same address replaces an older open one of this inviter
     # (a colleague's invitation to the same person is theirs).
-    pending(kind, inviter, organisation).filter(email=email).update(revoked_at=timezone.now())
+    replaced = pending(kind, inviter, organisation).filter(email=email)
+    for old in replaced:
+        _cancel_waiting_mail(old)  # its link no longer works: not worth sending
+    replaced.update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(
         kind=kind, organisation=organisation, email=email, invited_by=inviter
     )
-    # Send only once the invitation is really stored.
-    transaction.on_commit(lambda: _send(invitation, lang, base_url))
+    # Stored with the invitation; sent only once the invitation is really stored.
+    _send(invitation, lang, base_url)
     return invitation
 
 
@@ -209,7 +248,7 @@ class Found:
     def just_sent(self) -> bool:
         """The open invitation went out a moment ago: this is a double click."""
         return self.invitation is not None and timezone.now() - self.invitation.sent_at < (
-            timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+            dt.timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
         )
 
 
@@ -278,6 +317,7 @@ def resend(
     count (the same form sent twice), nothing is sent and False is returned. An accepted
     or withdrawn invitation raises InvitationError ("used" / "revoked").
     """
+    given = invitation
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError("used", "this invitation was already used")
@@ -285,11 +325,12 @@ def resend(
         raise InvitationError("revoked", "this invitation was withdrawn")
     if invitation.send_count != seen_send_count:
         return False
+    _cancel_waiting_mail(invitation)  # the older link stops working
     invitation.nonce = Invitation._meta.get_field("nonce").get_default()
     invitation.send_count += 1
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["nonce", "send_count", "sent_at"])
-    transaction.on_commit(lambda: _send(invitation, lang, base_url))
+    given.outbox_message = _send(invitation, lang, base_url)  # for email_sent(given)
     return True
 
 
@@ -304,6 +345,7 @@ def revoke(invitation: Invitation) -> bool:
         return False
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    _cancel_waiting_mail(invitation)
     return True
 
 

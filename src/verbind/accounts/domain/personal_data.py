@@ -37,6 +37,7 @@ from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShar
 from verbind.core.battery import batteries
 from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
+from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
 from verbind.screening.templatetags import measurement_labels as labels
 
@@ -160,6 +161,18 @@ def export_data(user: User, lang: str | None = None) -> dict[str, Any]:
             .order_by("created_at", "pk")
         ],
         "course": export_course(user),
+        # E-mails to this address that wait in the outbox or were sent recently (the text
+        # of a sent one is not kept).
+        "emails": [
+            {
+                "kind": m.kind,
+                "subject": m.subject,
+                "status": m.status,
+                "queued_at": _dt(m.created_at),
+                "sent_at": _dt(m.sent_at),
+            }
+            for m in mailing.messages_to(user.email)
+        ],
     }
 
 
@@ -577,4 +590,6 @@ def delete_account(user: User) -> None:
     # Login-throttling records carry the e-mail address too.
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=user.email).delete()
+    # So do e-mails to them still waiting in the outbox.
+    mailing.forget_address(user.email)
     user.delete()

@@ -3,6 +3,11 @@
 The rule (what is due for one account) is ``verbind.core.retention``; this module finds the
 accounts, sends the e-mails and deletes. Run daily by ``manage.py delete_inactive_accounts``.
 
+The notice goes through the outbox. An account counts as warned (``deletion_warned_at``)
+only once the notice was really sent: at once if the mail server takes it, else when
+``manage.py send_outbox`` gets it out later (:func:`notice_sent`). A notice that waits in
+the outbox is not a sent one, so nobody is deleted on the strength of it.
+
 Work accounts (anyone who is or was a coach or organisation admin) and staff are left
 alone: their organisation manages them, and deleting a coach would take their notes about
 participants with it.
@@ -15,7 +20,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,7 +28,8 @@ from django.utils import timezone
 from verbind.accounts.domain.personal_data import delete_account
 from verbind.accounts.models import Membership, Role, User
 from verbind.core import retention
-from verbind.web.mail import compose
+from verbind.outbox.domain import mailing
+from verbind.outbox.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +49,8 @@ class RetentionReport:
     waiting: int = 0
     came_back: int = 0
     deleted: int = 0
-    not_warned: list[int] = field(default_factory=list)  # user ids whose e-mail failed
+    # user ids whose notice is not sent yet (it waits in the outbox, which tries again)
+    not_warned: list[int] = field(default_factory=list)
 
 
 def participant_accounts():
@@ -62,8 +68,17 @@ def candidates(now: dt.datetime, rule: retention.RetentionRule):
     return participant_accounts().filter(due).order_by("pk")
 
 
-def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRule) -> None:
-    subject, body = compose(
+NOTICE_KIND = "inactive_account"
+
+
+def notice_key(user_id: int) -> str:
+    return f"{NOTICE_KIND}:{user_id}"
+
+
+def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRule) -> Message:
+    """Queue the notice (once: a notice still waiting is not queued again) and try to send
+    it now. Returns the outbox message; :func:`mailing.was_sent` says whether it went."""
+    subject, body = mailing.compose(
         user.preferred_language,
         "email/inactive_account_subject.txt",
         "email/inactive_account.txt",
@@ -74,7 +89,23 @@ def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRul
             "my_data_url": f"{settings.SITE_URL}{reverse('accounts:my_data')}",
         },
     )
-    send_mail(subject, body, None, [user.email])
+    with transaction.atomic():
+        message = mailing.queue(
+            user.email, subject, body, kind=NOTICE_KIND, key=notice_key(user.pk)
+        )
+    mailing.deliver([message.pk], wait=True)
+    return message
+
+
+def notice_sent(sender, message: Message, sent_at: dt.datetime, **kwargs) -> None:
+    """The outbox sent a notice: from now on the account counts as warned. Not for someone
+    who logged in after it was queued (they came back; the notice was no longer due)."""
+    if message.kind != NOTICE_KIND:
+        return
+    user_id = int(message.key.removeprefix(f"{NOTICE_KIND}:"))
+    User.objects.filter(pk=user_id, deletion_warned_at=None).filter(
+        Q(last_login=None) | Q(last_login__lte=message.created_at)
+    ).update(deletion_warned_at=sent_at)
 
 
 def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) -> RetentionReport:
@@ -100,14 +131,14 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
             if dry_run:
                 report.warned += 1
                 continue
-            try:
-                send_notice(user, now, current)
-            except Exception:  # one failed e-mail must not stop the others
-                # Not marked as warned: the next run tries again, and without a sent
-                # e-mail the account is never deleted.
-                log.exception("retention: the notice to user %s could not be sent", user.pk)
+            message = send_notice(user, now, current)
+            if not mailing.was_sent(message):
+                # Not warned: the outbox tries again, and without a sent e-mail the
+                # account is never deleted.
+                log.warning("retention: the notice to user %s is not sent yet", user.pk)
                 report.not_warned.append(user.pk)
                 continue
+            # Sent: warned as of this run (notice_sent stored the moment it went out).
             User.objects.filter(pk=user.pk).update(deletion_warned_at=now)
             report.warned += 1
         elif due == retention.Step.DELETE:

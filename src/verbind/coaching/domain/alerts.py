@@ -11,7 +11,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +19,8 @@ from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachShar
 from verbind.core import change
 from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment
+from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
-from verbind.web.mail import compose
 
 # The default threshold as a share of the range, for code that read it here before the
 # rule moved to the core (the setting ``strong_worsening_percent`` decides).
@@ -67,29 +66,37 @@ def coaches_of(participant_id: int):
     )
 
 
+@transaction.atomic
 def notify_coaches(participant_id: int) -> int:
     """Tell the participant's coaches at once that something needs their attention.
 
     The e-mail holds no personal content (no name, no answer, not even the kind of alert):
-    only a link to the coach's page, behind a login. Returns the number of e-mails sent.
+    only a link to the coach's page, behind a login. It is stored in the outbox in the
+    caller's transaction and sent after the commit (after the page, during a request); a
+    mail server that fails never reaches the participant, and the outbox tries again.
+    Returns the number of e-mails queued.
     """
-    sent = 0
+    queued = []
+    path = reverse("coaching:participant", args=[participant_id])
     for coach in coaches_of(participant_id):
-        path = reverse("coaching:participant", args=[participant_id])
-        subject, body = compose(
+        subject, body = mailing.compose(
             coach.preferred_language,
             "email/alert_subject.txt",
             "email/alert.txt",
             {"url": f"{settings.SITE_URL}{path}"},
         )
-        send_mail(subject, body, None, [coach.email])
-        sent += 1
-    return sent
+        # One waiting e-mail per coach and participant: a second signal before the first
+        # e-mail went out (a safety answer and a worsening at once) adds nothing to its link.
+        key = f"alert:{participant_id}:{coach.pk}"
+        queued.append(mailing.queue(coach.email, subject, body, kind="alert", key=key))
+    mailing.send_after_commit(queued)
+    return len(queued)
 
 
 def open_alert(source, kind: str, participant_id: int | None = None) -> Alert:
     """Open an alert once per source and kind; the coaches hear of a new one at once
-    (after the transaction commits, so no e-mail goes out for something rolled back).
+    (queued in this transaction, sent after it commits: nothing goes out for something
+    rolled back, and nothing committed is lost).
 
     ``source`` is what raised it: a self-test (``screening.Measurement``) or a course
     check-in (``course.CheckIn``). ``participant_id`` defaults to the source's participant.
@@ -112,7 +119,7 @@ def open_alert(source, kind: str, participant_id: int | None = None) -> Alert:
         **lookup, kind=kind, defaults={"participant_id": participant_id}
     )
     if created:
-        transaction.on_commit(lambda: notify_coaches(participant_id))
+        notify_coaches(participant_id)
     return alert
 
 

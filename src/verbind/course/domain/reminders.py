@@ -1,5 +1,6 @@
 """Course reminders by e-mail: which are due is the core's (``due_reminders``), with keys
-that are stored once sent, so running the command twice sends nothing twice.
+that are stored when the reminder is queued in the outbox (in the same transaction), so
+running the command twice sends nothing twice; the outbox retries what fails.
 
 An e-mail says nothing personal (no name, no week's theme, no score): only that there is
 something waiting, and a link.
@@ -7,12 +8,10 @@ something waiting, and a link.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +22,7 @@ from verbind.core import course as core
 from verbind.course.domain.facts import situations, snapshot
 from verbind.course.domain.programmes import get_shape
 from verbind.course.models import Enrolment, SentReminder
-from verbind.web.mail import compose
-
-log = logging.getLogger(__name__)
+from verbind.outbox.domain import mailing
 
 LINKS = {
     "week_opened": "course:overview",
@@ -69,7 +66,7 @@ def due(now: datetime | None = None) -> list[core.Reminder]:
 
 def _message(reminder: core.Reminder, user: User) -> tuple[str, str]:
     link = settings.SITE_URL + reverse(LINKS[reminder.kind])
-    return compose(
+    return mailing.compose(
         user.preferred_language or settings.LANGUAGE_CODE,
         "course/email/reminder_subject.txt",
         "course/email/reminder.txt",
@@ -78,8 +75,9 @@ def _message(reminder: core.Reminder, user: User) -> tuple[str, str]:
 
 
 def send_due(now: datetime | None = None) -> list[core.Reminder]:
-    """Send every due reminder once. A reminder whose e-mail fails is not recorded, so the
-    next run tries again; one that another run already recorded is skipped."""
+    """Send every due reminder once: recorded and queued together, then sent; one that
+    another run already recorded is skipped. A failed e-mail waits in the outbox, which
+    tries again (``manage.py send_outbox``)."""
     now = now or timezone.now()
     reminders = due(now)
     users = User.objects.in_bulk([int(r.recipient_id) for r in reminders])
@@ -92,11 +90,9 @@ def send_due(now: datetime | None = None) -> list[core.Reminder]:
         try:
             with transaction.atomic():
                 SentReminder.objects.create(key=r.key, kind=r.kind, recipient=user, sent_at=now)
-                send_mail(subject, body, None, [user.email])
+                message = mailing.queue(user.email, subject, body, kind="course_reminder")
         except IntegrityError:
             continue  # sent by a run at the same moment
-        except Exception:
-            log.exception("course reminder %s could not be sent", r.key)
-            continue
+        mailing.deliver([message.pk], wait=True)  # never raises; a failure is retried
         sent.append(r)
     return sent

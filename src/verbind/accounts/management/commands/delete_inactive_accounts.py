@@ -1,8 +1,9 @@
 """Warn participants who stopped using verbind, and delete their accounts after the notice
 period (run daily by cron or a systemd timer; docs/deployment.md).
 
-Safe to run as often as you like: a warning is stored when its e-mail is sent, so nobody
-gets it twice, and nobody is deleted before the notice period after that e-mail is over.
+Safe to run as often as you like: a warning is stored when its e-mail is sent (by this
+command or, after a failure, by ``send_outbox``), so nobody gets it twice, and nobody is
+deleted before the notice period after that e-mail is over.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         )
         if report.not_warned:
             raise CommandError(
-                f"The notice could not be sent to {len(report.not_warned)} participant(s) "
-                f"(user ids {', '.join(map(str, report.not_warned))}); they were not marked "
-                "as warned and will be tried again on the next run. Check the e-mail settings."
+                f"The notice could not be sent yet to {len(report.not_warned)} participant(s) "
+                f"(user ids {', '.join(map(str, report.not_warned))}). It waits in the outbox, "
+                "which tries again (manage.py send_outbox); they count as warned only once it "
+                "is sent. Check the e-mail settings."
             )
