@@ -221,8 +221,33 @@ def my_coach(request):
             "colleagues_consent_text": (
                 consent_domain.consent_text(ConsentPurpose.SHARE_WITH_COACH) if ask else ""
             ),
+            "shares_contact": consent_domain.shares_contact(request.user),
+            "contact_consent_text": consent_domain.consent_text(
+                ConsentPurpose.SHARE_CONTACT_WITH_COACH
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def agree_contact(request):
+    """The participant lets their coach see their contact details, to act on a signal."""
+    if not CoachAssignment.objects.filter(participant=request.user, active=True).exists():
+        raise Http404("no coach")
+    lang = translation.get_language() or "nl"
+    if consent_domain.agree_to_share_contact(request.user, lang) is not None:
+        messages.success(request, _("Thank you. Your coach can now contact you if needed."))
+    return redirect("accounts:my_coach")
+
+
+@login_required
+@require_POST
+def withdraw_contact(request):
+    """The participant stops letting coaches see their contact details."""
+    if consent_domain.withdraw_consent(request.user, ConsentPurpose.SHARE_CONTACT_WITH_COACH):
+        messages.success(request, _("Your coach no longer sees your contact details."))
+    return redirect("accounts:my_coach")
 
 
 @login_required
