@@ -6,9 +6,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -196,6 +197,20 @@ def accept_invitation(request, token: str):
             "consent_share_text": consent_domain.consent_text(ConsentPurpose.SHARE_WITH_COACH),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Log in; without a page asked for first (``next``), land where the person's work is:
+    a coach on their participants, an organisation admin on the organisation page, a
+    participant on their own page."""
+
+    def get_default_redirect_url(self):
+        roles = permissions.roles_of(self.request.user)
+        if roles.is_coach:
+            return resolve_url("coaching:dashboard")
+        if roles.is_org_admin:
+            return resolve_url("organisation:dashboard")
+        return super().get_default_redirect_url()
 
 
 def _login_url() -> str:
