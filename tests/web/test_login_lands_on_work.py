@@ -19,7 +19,9 @@ from web_base import PASSWORD
 )
 def test_login_lands_on_the_persons_work(client, people, role, target):
     user = people.user(role)
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse(target)
 

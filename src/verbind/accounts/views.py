@@ -22,7 +22,7 @@ from verbind.accounts.permissions import login_required
 from verbind.coaching.domain import assignments
 from verbind.coaching.models import CoachAssignment
 from verbind.course.domain import navigation
-from verbind.course.models import Enrolment
+from verbind.course.models import Enrolment, Feedback
 from verbind.screening import selftest
 from verbind.screening.domain import measurements, pending
 from verbind.screening.models import Measurement
@@ -63,10 +63,21 @@ def home(request):
         "coach"
     )
     card = navigation.home_card(request.user, latest)
+    # When the coach last answered in the course (the newest feedback on an answer).
+    last_feedback = (
+        Feedback.objects.filter(answer__enrolment__participant=request.user)
+        .select_related("answer")
+        .only("created_at", "answer__week")
+        .order_by("-created_at", "-pk")
+        .first()
+        if card is not None and card.status == navigation.ENROLLED
+        else None
+    )
     return render(
         request,
         "accounts/home.html",
         {
+            "last_feedback": last_feedback,
             "latest": latest,
             "history": history,
             "coaches": list(coaches),
