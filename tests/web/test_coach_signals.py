@@ -164,3 +164,18 @@ def test_someone_without_a_coach_is_not_asked_about_contact_details(client, peop
     html = client.get(reverse("accounts:my_coach")).content.decode()
     assert reverse("accounts:agree_contact") not in html
     assert client.post(reverse("accounts:agree_contact")).status_code == 404
+
+
+def test_on_the_dashboard_a_safety_signal_comes_before_more_signals_of_other_kinds(client, people):
+    from web_base import make_participant
+
+    busy = make_participant(people.org, people.coach, "busy@example.org", "Bea Bezig")
+    for days in (10, 9):
+        m = add_measurement(busy, days_ago=days)
+        Alert.objects.create(participant=busy, measurement=m, kind=AlertKind.WORSENING)
+    client.force_login(people.coach)
+    html = client.get(reverse("coaching:dashboard")).content.decode()
+    rows = re.findall(r"<tr class=\"has-alert\">.*?</tr>", html, re.S)
+    assert [("Pietje" in r, "Bea" in r) for r in rows] == [(True, False), (False, True)]
+    assert "Veiligheid" in text_of(rows[0]) and "signal-icon" in rows[0]
+    assert "Veiligheid" not in text_of(rows[1])
