@@ -36,6 +36,13 @@ def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.get_by_role("main").inner_text())
 
 
+def open_more(page) -> None:
+    """Open "More about your result" (a <details>: the explanation and scores are in it)."""
+    more = page.locator("details.result-more")
+    if more.get_attribute("open") is None:
+        more.locator("> summary").click()
+
+
 PATTERNS = {
     "chosen_solitude": answers_for(lonely=False, isolated=True, wish="no"),
     "lonely_among_people": answers_for(lonely=True, isolated=False, duration="lt_6_months"),
@@ -62,6 +69,7 @@ def test_anonymous_short_test_shows_the_right_profile(visit, pattern):
     page = person.page
     assert page.url.endswith("/test/result/")
     person.check(f"result {pattern}")
+    open_more(page)
     text = main_text(page)
     assert explanation.headline in text
     assert explanation.route_title in text
@@ -164,6 +172,9 @@ def test_keyboard_only_self_test(visit):
         tab_to('button[name="next"]')
         page.keyboard.press("Enter")
     page.wait_for_url("**/test/result/")
+    # "More about your result" opens from the keyboard too.
+    tab_to("details.result-more > summary")
+    page.keyboard.press("Enter")
     assert explanation.headline in main_text(page)
 
 
@@ -208,6 +219,7 @@ def test_full_test_with_the_grouped_question(visit):
         person.answer(screen, answers)
         page.locator("button[name=next]").click()
     assert page.url.endswith("/test/result/")
+    open_more(page)
     text = main_text(page)
     assert explanation.headline in text
     for paragraph in explanation.life_events:

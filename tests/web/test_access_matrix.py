@@ -212,6 +212,14 @@ RULES: dict[str, Rule] = {
         ),
         "post",
     ),
+    # Only someone with a coach can let the coach see their contact details; anyone may stop.
+    "accounts:agree_contact": Rule(
+        outcomes(
+            "not_found", anonymous="login", participant="redirect", other_participant="redirect"
+        ),
+        "post",
+    ),
+    "accounts:withdraw_contact": Rule(outcomes("redirect", anonymous="login"), "post"),
     "accounts:my_data": Rule(OWN_PAGE),
     "accounts:export_json": Rule(OWN_PAGE),
     "accounts:export_csv": Rule(OWN_PAGE),
@@ -248,6 +256,7 @@ RULES: dict[str, Rule] = {
         may_see={"other_coach"},
     ),
     "coaching:resolve_alert": Rule(COACH_ACTION, "post", kwargs=lambda p: {"pk": p.alert.pk}),
+    "coaching:reopen_alert": Rule(COACH_ACTION, "post", kwargs=lambda p: {"pk": p.alert.pk}),
     # organisation admin
     "organisation:dashboard": Rule(ADMIN_PAGE),
     "organisation:invite_coach": Rule(

@@ -64,4 +64,6 @@ def test_one_test_has_no_trend_and_a_signal_row_comes_first(people, client_for):
     # Pietje has an open safety signal and tested before Oona: still the first row.
     first_row = html.split("<tbody>")[1].split("</tr>")[0]
     assert "Pietje Xylofoon" in first_row and 'class="has-alert"' in first_row
-    assert _row(html, "Pietje Xylofoon")[1] == "1 signal"
+    assert (
+        _row(html, "Pietje Xylofoon")[1] == "Safety: 1 signal"
+    )  # named in words, not only by colour

@@ -26,7 +26,7 @@ LANGUAGES = ("nl", "en")
 DASHBOARD_LOOP = """{% load i18n measurement_labels %}{% for row in rows %}
     <tr{% if row.open_alerts %} class="has-alert"{% endif %}>
       <th scope="row"><a href="{% url 'coaching:participant' row.participant.pk %}">{{ row.participant.display_name }}</a>{% if not row.is_own %} <span class="tag">{% translate "shared" %}</span>{% endif %}</th>
-      <td>{% if row.open_alerts %}<strong class="alert-text">{% blocktranslate count counter=row.open_alerts %}{{ counter }} signal{% plural %}{{ counter }} signals{% endblocktranslate %}</strong>{% else %}–{% endif %}</td>
+      <td>{% if row.open_alerts %}{% if row.open_safety %}<strong class="alert-text">{% include "coaching/_signal_icon.html" %} {% translate "Safety" %}: </strong>{% endif %}<strong class="alert-text">{% blocktranslate count counter=row.open_alerts %}{{ counter }} signal{% plural %}{{ counter }} signals{% endblocktranslate %}</strong>{% else %}–{% endif %}</td>
       <td>{% if row.latest.loneliness_score is not None %}{% with level=row.latest|loneliness_level_label %}{% if level %}{{ level }} ({{ row.latest.loneliness_score }} / {{ row.latest.loneliness_max }}){% else %}{{ row.latest.loneliness_score }} / {{ row.latest.loneliness_max }}{% endif %}{% endwith %}{% else %}–{% endif %}</td>
       <td>{{ row.latest.isolated|isolation_label }}</td>
       <td>{{ row.latest.duration_band|duration_label }}</td>
@@ -232,6 +232,7 @@ def _dashboard_rows() -> list[SimpleNamespace]:
                 participant=SimpleNamespace(pk=7 + n, display_name=f'Ann <b>&</b> "{n}"'),
                 is_own=n % 3 != 0,
                 open_alerts=(0, 1, 2, 21)[n % 4],
+                open_safety=(0, 1, 0, 2)[n % 4],
                 latest=latest,
                 trend=trends[n % 4],
             )
@@ -242,6 +243,7 @@ def _dashboard_rows() -> list[SimpleNamespace]:
             participant=SimpleNamespace(pk=99, display_name="Nobody yet"),
             is_own=True,
             open_alerts=0,
+            open_safety=0,
             latest=no_test,
             trend=None,
         )

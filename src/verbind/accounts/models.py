@@ -178,6 +178,10 @@ class Invitation(models.Model):
 class ConsentPurpose(models.TextChoices):
     STORE_MEASUREMENTS = "store_measurements", _("store my answers and results")
     SHARE_WITH_COACH = "share_with_coach", _("let my coach see my results")
+    SHARE_CONTACT_WITH_COACH = (
+        "share_contact_with_coach",
+        _("let my coach see my contact details"),
+    )
 
 
 class ConsentRecord(models.Model):

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.LoginView.as_view(
             template_name="accounts/login.html",
             authentication_form=forms.LoginForm,
             redirect_authenticated_user=True,
@@ -75,6 +75,8 @@ urlpatterns = [
     path("coach/", views.my_coach, name="my_coach"),
     path("coach/<int:pk>/withdraw/", views.withdraw_coach, name="withdraw_coach"),
     path("coach/colleagues/", views.agree_colleagues, name="agree_colleagues"),
+    path("coach/contact/", views.agree_contact, name="agree_contact"),
+    path("coach/contact/stop/", views.withdraw_contact, name="withdraw_contact"),
     path("data/", views.my_data, name="my_data"),
     path("data/verbind-data.json", views.export_json, name="export_json"),
     path("data/verbind-measurements.csv", views.export_csv, name="export_csv"),

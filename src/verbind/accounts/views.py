@@ -6,9 +6,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,7 +22,7 @@ from verbind.accounts.permissions import login_required
 from verbind.coaching.domain import assignments
 from verbind.coaching.models import CoachAssignment
 from verbind.course.domain import navigation
-from verbind.course.models import Enrolment
+from verbind.course.models import Enrolment, Feedback
 from verbind.screening import selftest
 from verbind.screening.domain import measurements, pending
 from verbind.screening.models import Measurement
@@ -64,10 +65,21 @@ def home(request):
         "coach"
     )
     card = navigation.home_card(request.user, latest)
+    # When the coach last answered in the course (the newest feedback on an answer).
+    last_feedback = (
+        Feedback.objects.filter(answer__enrolment__participant=request.user)
+        .select_related("answer")
+        .only("created_at", "answer__week")
+        .order_by("-created_at", "-pk")
+        .first()
+        if card is not None and card.status == navigation.ENROLLED
+        else None
+    )
     return render(
         request,
         "accounts/home.html",
         {
+            "last_feedback": last_feedback,
             "latest": latest,
             "history": history,
             "coaches": list(coaches),
@@ -205,6 +217,20 @@ def accept_invitation(request, token: str):
     )
 
 
+class LoginView(auth_views.LoginView):
+    """Log in; without a page asked for first (``next``), land where the person's work is:
+    a coach on their participants, an organisation admin on the organisation page, a
+    participant on their own page."""
+
+    def get_default_redirect_url(self):
+        roles = permissions.roles_of(self.request.user)
+        if roles.is_coach:
+            return resolve_url("coaching:dashboard")
+        if roles.is_org_admin:
+            return resolve_url("organisation:dashboard")
+        return super().get_default_redirect_url()
+
+
 def _login_url() -> str:
     from django.urls import reverse
 
@@ -228,8 +254,33 @@ def my_coach(request):
             "colleagues_consent_text": (
                 consent_domain.consent_text(ConsentPurpose.SHARE_WITH_COACH) if ask else ""
             ),
+            "shares_contact": consent_domain.shares_contact(request.user),
+            "contact_consent_text": consent_domain.consent_text(
+                ConsentPurpose.SHARE_CONTACT_WITH_COACH
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def agree_contact(request):
+    """The participant lets their coach see their contact details, to act on a signal."""
+    if not CoachAssignment.objects.filter(participant=request.user, active=True).exists():
+        raise Http404("no coach")
+    lang = translation.get_language() or "nl"
+    if consent_domain.agree_to_share_contact(request.user, lang) is not None:
+        messages.success(request, _("Thank you. Your coach can now contact you if needed."))
+    return redirect("accounts:my_coach")
+
+
+@login_required
+@require_POST
+def withdraw_contact(request):
+    """The participant stops letting coaches see their contact details."""
+    if consent_domain.withdraw_consent(request.user, ConsentPurpose.SHARE_CONTACT_WITH_COACH):
+        messages.success(request, _("Your coach no longer sees your contact details."))
+    return redirect("accounts:my_coach")
 
 
 @login_required

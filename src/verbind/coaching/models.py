@@ -94,6 +94,7 @@ class CoachNote(models.Model):
 class AlertKind(models.TextChoices):
     SAFETY = "safety", _("safety question answered yes")
     WORSENING = "worsening", _("strong worsening")
+    LOW_MOOD = "low_mood", _("mood very bad at several check-ins in a row")
 
 
 class Alert(models.Model):

@@ -17,4 +17,5 @@ urlpatterns = [
     path("participant/<int:pk>/share/", views.share, name="share"),
     path("participant/<int:pk>/share/<int:share_pk>/end/", views.end_share, name="end_share"),
     path("alert/<int:pk>/resolve/", views.resolve_alert, name="resolve_alert"),
+    path("alert/<int:pk>/reopen/", views.reopen_alert, name="reopen_alert"),
 ]

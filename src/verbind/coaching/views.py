@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -14,14 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from verbind.accounts import forms as account_forms
 from verbind.accounts import invitation_steps, permissions
 from verbind.accounts.domain import invitations
-from verbind.accounts.domain.consent import covers_colleagues
+from verbind.accounts.domain.consent import covers_colleagues, shares_contact
 from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
 from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
-from verbind.coaching.models import Alert, CoachNote, CoachShare
+from verbind.coaching.models import Alert, AlertKind, CoachNote, CoachShare
+from verbind.core import change
 from verbind.core.profile import coach_flags
+from verbind.core.settings import resolve_settings
 from verbind.course.domain.enrolment import active_enrolment, eligibility_from
 from verbind.course.domain.facts import situation
 from verbind.screening.models import Measurement
@@ -136,10 +139,17 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "latest": latest,
         # What the coach should look at with the person: scales that disagree.
         "latest_flags": coach_flags(latest.profile or {}, _lang()) if latest else (),
-        "alerts": Alert.objects.filter(participant=participant, resolved_at=None)
-        .select_related("measurement", "check_in__enrolment")
-        .defer(*(f"measurement__{name}" for name in (*_UNSHOWN_JSON, "profile")))
-        .order_by("created_at", "pk"),
+        # Safety first, whatever its date: it asks the coach to act now.
+        "alerts": _alerts(participant)
+        .filter(resolved_at=None)
+        .order_by("safety_last", "created_at", "pk"),
+        "handled_alerts": _alerts(participant)
+        .filter(resolved_at__isnull=False)
+        .select_related("resolved_by")
+        .order_by("-resolved_at", "-pk"),
+        # What the coach needs to get in touch, only when the participant agreed to it.
+        "shares_contact": shares_contact(participant),
+        "low_mood_check_ins": resolve_settings()[change.LOW_MOOD_SETTING],
         # The course: its overview for this participant, or enrolling them (with a reason).
         "enrolment": enrolment,
         "course_situation": situation(enrolment) if enrolment else None,
@@ -151,6 +161,21 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
         **_notes_context(request, participant, note_form),
     }
+
+
+def _alerts(participant):
+    return (
+        Alert.objects.filter(participant=participant)
+        .select_related("measurement", "check_in__enrolment")
+        .defer(*(f"measurement__{name}" for name in (*_UNSHOWN_JSON, "profile")))
+        .annotate(
+            safety_last=Case(
+                When(kind=AlertKind.SAFETY, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    )
 
 
 def _notes_context(request, participant, note_form=None, saved_note=None):
@@ -253,4 +278,14 @@ def resolve_alert(request, pk: int):
     alert = permissions.get_alert_for_coach_or_404(request, pk)
     alerts.resolve_alert(alert, request.user)
     messages.success(request, _("The signal is marked as handled."))
+    return redirect("coaching:participant", pk=alert.participant_id)
+
+
+@login_required
+@require_POST
+def reopen_alert(request, pk: int):
+    """Undo "handled": the signal is open again."""
+    alert = permissions.get_alert_for_coach_or_404(request, pk)
+    alerts.reopen_alert(alert)
+    messages.success(request, _("The signal is open again."))
     return redirect("coaching:participant", pk=alert.participant_id)

@@ -15,12 +15,17 @@ loneliness. 0 is the least lonely answer the scale allows, 1 the loneliest.
 Shares are exact fractions, so a rise of exactly the threshold counts, with no rounding
 error in between. A change is about a score, never a diagnosis.
 
+* :func:`is_persistent_low_mood` - the course check-ins' mood question was answered with
+  its lowest answer ("very bad") at ``low_mood_check_ins`` (a setting, default 3)
+  check-ins in a row. A coach is alerted when the run reaches that number, and again each
+  time it grows by that many more (3, 6, 9 ...), not at every check-in of one long run.
+
 Pure Python: no Django imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -125,3 +130,42 @@ def trend(first: Share | None, latest: Share | None) -> Trend | None:
     if a == b:
         return "same"
     return "better" if b < a else "worse"
+
+
+# --- mood that stays very bad ---------------------------------------------------------------
+
+MOOD_INSTRUMENT = "mood"
+LOW_MOOD_SETTING = "low_mood_check_ins"
+
+
+def lowest_mood(instrument_id: str = MOOD_INSTRUMENT) -> int:
+    """The worst score of the mood question's scale ("very bad"), from its definition."""
+    inst = registry().get(instrument_id)
+    scale = inst.primary_scale if inst is not None else None
+    if scale is None:
+        raise ChangeError(f"unknown mood instrument {instrument_id!r}")
+    return scale.min if scale.higher_is == "better" else scale.max
+
+
+def low_mood_run(moods: Sequence[int | None], instrument_id: str = MOOD_INSTRUMENT) -> int:
+    """How many of the latest check-ins in a row (``moods`` oldest first) had the worst
+    mood. A check-in without a mood answer ends the run."""
+    worst = lowest_mood(instrument_id)
+    run = 0
+    for mood in reversed(moods):
+        if mood != worst:
+            break
+        run += 1
+    return run
+
+
+def is_persistent_low_mood(
+    moods: Sequence[int | None],
+    settings: Mapping[str, Any] | None = None,
+    instrument_id: str = MOOD_INSTRUMENT,
+) -> bool:
+    """True when the latest check-in makes the run of "very bad" moods reach the setting
+    ``low_mood_check_ins`` (or a multiple of it): the moment to alert the coach."""
+    needed = resolve_settings(settings)[LOW_MOOD_SETTING]
+    run = low_mood_run(moods, instrument_id)
+    return run > 0 and run % needed == 0

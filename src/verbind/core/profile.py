@@ -1274,6 +1274,7 @@ def required_text_keys() -> dict[str, str]:
         keys[f"events.{event}"] = "text"
     keys["disclaimer"] = "text"
     keys["help_footer"] = "text"
+    keys.update(dict.fromkeys(summary_text_keys(), "text"))
     return keys
 
 
@@ -1668,4 +1669,66 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
         rule_ids=c.rule_ids,
         titles={name: say(f"title.{name}") for name in SECTION_TITLES},
         conversation=conversation,
+    )
+
+
+# --- the result in three lines ----------------------------------------------------------------
+
+SUMMARY_FEELINGS = (
+    "lonely_transient", "lonely_persistent", "lonely_chronic", "lonely", "not_lonely", "unknown",
+)  # fmt: skip
+SUMMARY_SITUATIONS = ("isolated", "not_isolated", "unknown")
+
+
+def summary_text_keys() -> tuple[str, ...]:
+    """The texts of :func:`result_in_short` (``summary.*`` in profile.yaml)."""
+    return (
+        "summary.title",
+        *(f"summary.feeling.{name}" for name in SUMMARY_FEELINGS),
+        *(f"summary.situation.{name}" for name in SUMMARY_SITUATIONS),
+        *(f"summary.next.{route}" for route in ROUTES),
+    )
+
+
+@dataclass(frozen=True)
+class ResultInShort:
+    """The result in three short lines, for the top of a result page: how the person
+    feels, their situation, and what they can do next (the effective route, after crisis
+    help, which a page shows before this)."""
+
+    lang: str
+    title: str
+    feeling: str
+    situation: str
+    next_step: str
+    route: str
+
+    @property
+    def lines(self) -> tuple[str, str, str]:
+        return (self.feeling, self.situation, self.next_step)
+
+
+def result_in_short(profile: Profile, lang: str = "nl") -> ResultInShort:
+    """The profile in three short lines (Dutch B1 by default, or English)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not supported (supported: {', '.join(LANGUAGES)})")
+    texts = profile_texts()
+    c, i = profile.classification, profile.inputs
+    if i.lonely is None:
+        feeling = "unknown"
+    elif not i.lonely:
+        feeling = "not_lonely"
+    elif c.duration_band in ("transient", "persistent", "chronic"):
+        feeling = f"lonely_{c.duration_band}"
+    else:
+        feeling = "lonely"
+    situation = "unknown" if i.isolated is None else ("isolated" if i.isolated else "not_isolated")
+    route = c.effective_route
+    return ResultInShort(
+        lang=lang,
+        title=texts.text("summary.title", lang),
+        feeling=texts.text(f"summary.feeling.{feeling}", lang),
+        situation=texts.text(f"summary.situation.{situation}", lang),
+        next_step=texts.text(f"summary.next.{route}", lang),
+        route=route,
     )

@@ -170,6 +170,19 @@ PROFILE_SETTINGS: tuple[SettingSpec, ...] = (
         ),
         source="change",
     ),
+    SettingSpec(
+        name="low_mood_check_ins",
+        default=3,
+        kind=int,
+        minimum=2,
+        maximum=52,
+        description=(
+            "A coach is alerted when the mood question is answered with its lowest answer "
+            "('very bad') at this many course check-ins in a row "
+            "(verbind.core.change.is_persistent_low_mood)."
+        ),
+        source="change",
+    ),
 )
 
 

@@ -289,7 +289,9 @@ def _score_rows(results, lang: str) -> list[ScoreRow]:
     return rows
 
 
-def _result_context(explanation: core_profile.Explanation, results, lang: str) -> dict:
+def _result_context(
+    explanation: core_profile.Explanation, results, lang: str, profile: core_profile.Profile
+) -> dict:
     sections = explanation.sections
     by_id = {s.id: s for s in sections}
     # Crisis help, the headline, the closing words and the rule ids have their own places.
@@ -314,6 +316,8 @@ def _result_context(explanation: core_profile.Explanation, results, lang: str) -
         "route_heading": route.heading if route else "",
         "route_blocks": _blocks(explanation.route),
         "scores": _score_rows(results, lang),
+        # The top of the page: three short lines and the next step.
+        "summary": core_profile.result_in_short(profile, lang),
     }
 
 
@@ -345,7 +349,7 @@ def result(request):
     answers = progress.ordered_answers()
     measurement, profile = measurements.evaluate(progress.battery_id, answers, language=lang)
     explanation = core_profile.explain(profile, lang)
-    context = _result_context(explanation, progress.battery.score(answers), lang)
+    context = _result_context(explanation, progress.battery.score(answers), lang, profile)
     context.update(
         {
             "saved": False,
@@ -394,7 +398,7 @@ def saved_result(request, pk: int):
     profile = measurements.profile_of(measurement)
     explanation = core_profile.explain(profile, lang)
     results = get_battery(measurement.battery).score(measurement.answers)
-    context = _result_context(explanation, results, lang)
+    context = _result_context(explanation, results, lang, profile)
     context.update(
         {
             "saved": True,

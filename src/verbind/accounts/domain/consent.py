@@ -36,6 +36,12 @@ def consent_text(purpose: str, lang: str | None = None) -> str:
                 "that colleague then sees them too. On the page 'My coach' I see who, and I "
                 "can stop this at any time."
             )
+        if purpose == ConsentPurpose.SHARE_CONTACT_WITH_COACH:
+            return _(
+                "I agree that my coach sees my name and e-mail address, so that my coach can "
+                "contact me when my answers show that I may need help. On the page 'My coach' "
+                "I can stop this at any time."
+            )
     raise ValueError(f"unknown consent purpose {purpose!r}")
 
 
@@ -77,3 +83,16 @@ def agree_to_colleagues(user: User, lang: str) -> ConsentRecord | None:
     if not has_consent(user, ConsentPurpose.SHARE_WITH_COACH) or covers_colleagues(user):
         return None
     return record_consent(user, ConsentPurpose.SHARE_WITH_COACH, lang)
+
+
+def shares_contact(user: User) -> bool:
+    """Has the person agreed that their coach sees their contact details?"""
+    return has_consent(user, ConsentPurpose.SHARE_CONTACT_WITH_COACH)
+
+
+@transaction.atomic
+def agree_to_share_contact(user: User, lang: str) -> ConsentRecord | None:
+    """The person lets their coach see their contact details; None when they already did."""
+    if shares_contact(user):
+        return None
+    return record_consent(user, ConsentPurpose.SHARE_CONTACT_WITH_COACH, lang)

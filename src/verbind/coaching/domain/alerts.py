@@ -1,7 +1,9 @@
-"""Alerts for coaches: a "yes" to the safety question, and a strong worsening.
+"""Alerts for coaches: a "yes" to the safety question, a strong worsening, and mood that
+stays "very bad" over several course check-ins in a row.
 
 Raised by a saved self-test (``screening.Measurement``) and by a course check-in
-(``course.CheckIn``), through one function, :func:`open_alert`. Only a participant with a
+(``course.CheckIn``), through one function, :func:`open_alert`. A coach marks an alert
+handled (who and when are kept) and can undo that (:func:`reopen_alert`). Only a participant with a
 coach matters to coaches, but alerts are raised for every saved measurement and check-in
 so a coach who is added later sees open ones too.
 """
@@ -151,7 +153,25 @@ def raise_alerts_for_check_in(check_in: CheckIn) -> list[Alert]:
         raised.append(open_alert(check_in, AlertKind.SAFETY))
     if check_in.worsening_flag:
         raised.append(open_alert(check_in, AlertKind.WORSENING))
+    if is_persistent_low_mood(check_in):
+        raised.append(open_alert(check_in, AlertKind.LOW_MOOD))
     return raised
+
+
+def is_persistent_low_mood(check_in: CheckIn) -> bool:
+    """The core's rule (verbind.core.change.is_persistent_low_mood) on the moods of this
+    enrolment's check-ins up to and including ``check_in``."""
+    if check_in.mood is None:
+        return False
+    earlier = (
+        CheckIn.objects.filter(
+            enrolment_id=check_in.enrolment_id, created_at__lte=check_in.created_at
+        )
+        .exclude(pk=check_in.pk)
+        .order_by("created_at", "pk")
+        .values_list("mood", flat=True)
+    )
+    return change.is_persistent_low_mood([*earlier, check_in.mood])
 
 
 @transaction.atomic
@@ -167,3 +187,15 @@ def resolve_alert(alert: Alert, by) -> None:
         CheckIn.objects.filter(pk=alert.check_in_id, flags_seen_at=None).update(
             flags_seen_at=now, flags_seen_by=by
         )
+
+
+@transaction.atomic
+def reopen_alert(alert: Alert) -> None:
+    """Undo "handled": the alert is open again, and so are its check-in's signals."""
+    if alert.resolved_at is None:
+        return
+    alert.resolved_at = None
+    alert.resolved_by = None
+    alert.save(update_fields=["resolved_at", "resolved_by"])
+    if alert.check_in_id is not None:
+        CheckIn.objects.filter(pk=alert.check_in_id).update(flags_seen_at=None, flags_seen_by=None)

@@ -1,5 +1,5 @@
 """The coach dashboard's rows: two queries, however many participants and measurements;
-paged, with the signals first across all pages."""
+paged, with the signals first across all pages (safety signals before all others)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from verbind.accounts import permissions
 from verbind.accounts.models import Organisation, User
 from verbind.coaching.domain.alerts import share_of
-from verbind.coaching.models import Alert, CoachAssignment
+from verbind.coaching.models import Alert, AlertKind, CoachAssignment
 from verbind.core import change
 from verbind.screening.models import Measurement
 
@@ -40,6 +40,8 @@ class DashboardRow:
     open_alerts: int
     latest: dict
     first_fraction: Fraction | None
+    # Open safety signals (a "yes" to the safety question): these rows come first.
+    open_safety: int = 0
 
     @property
     def latest_fraction(self) -> Fraction | None:
@@ -115,6 +117,13 @@ def _rows(
         .annotate(n=Count("pk"))
         .values("n")
     )
+    safety_sq = (
+        Alert.objects.filter(participant=OuterRef("pk"), resolved_at=None, kind=AlertKind.SAFETY)
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     own = CoachAssignment.objects.filter(
         participant=OuterRef("pk"), coach=coach, organisation=organisation, active=True
     )
@@ -130,10 +139,16 @@ def _rows(
             first_id=Subquery(first.values("pk")[:1]),
             measurement_count=Coalesce(Subquery(count_sq, output_field=IntegerField()), 0),
             open_alerts=Coalesce(Subquery(alerts_sq, output_field=IntegerField()), 0),
+            open_safety=Coalesce(Subquery(safety_sq, output_field=IntegerField()), 0),
             is_own=Exists(own),
             total=Window(Count("pk")),
         )
-        .order_by(F("open_alerts").desc(), F("latest_at").desc(nulls_last=True), "pk")
+        .order_by(
+            F("open_safety").desc(),
+            F("open_alerts").desc(),
+            F("latest_at").desc(nulls_last=True),
+            "pk",
+        )
     )
     people = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
     total = people[0].total if people else 0
@@ -155,6 +170,7 @@ def _rows(
                 is_own=p.is_own,
                 measurement_count=p.measurement_count,
                 open_alerts=p.open_alerts,
+                open_safety=p.open_safety,
                 latest={f: last[f] for f in _LATEST_FIELDS},
                 first_fraction=share_of(
                     first_m["loneliness_instrument"] or "",

@@ -9,6 +9,7 @@ URL reversed once, every value escaped by ``format_html``; the markup is the tem
 from __future__ import annotations
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -31,6 +32,10 @@ def dashboard_rows(rows) -> SafeString:
     }
     no_test = gettext("no test yet")
     signals: dict[int, SafeString] = {}
+    # A safety signal is named in words and with an icon, not by colour alone (the same
+    # icon as coaching/_signal_icon.html on the participant page).
+    icon = mark_safe(render_to_string("coaching/_signal_icon.html").strip())  # noqa: S308 - our template
+    safety = format_html("{} {}: ", icon, gettext("Safety"))
     out = []
     for row in rows:
         latest = row.latest
@@ -44,6 +49,8 @@ def dashboard_rows(rows) -> SafeString:
                     '<strong class="alert-text">{}</strong>',
                     mark_safe(text % {"counter": format_html("{}", number(count))}),  # noqa: S308
                 )
+            if row.open_safety:
+                signal = format_html('<strong class="alert-text">{}</strong>{}', safety, signal)
         else:
             signal = "–"
         score = latest.get("loneliness_score")

@@ -57,6 +57,8 @@ PARTICIPANTS = [
     ("kim@demo.verbind.nl", "Kim", 1, 3, ("chosen_solitude", "self_help"), None),
     ("lotte@demo.verbind.nl", "Lotte", 1, 5, ("lonely_among_people", "alternative_support"), None),
 ]
+# Who did not let the coach see their contact details (the coach's page says so).
+NO_CONTACT_CONSENT = {"esra@demo.verbind.nl"}
 LONELY_QUADRANTS = {"lonely_among_people", "lonely_and_isolated"}
 MAX_TRIES = 5000
 
@@ -135,6 +137,8 @@ class Command(BaseCommand):
             if not person.consents.exists():
                 record_consent(person, ConsentPurpose.STORE_MEASUREMENTS, "nl")
                 record_consent(person, ConsentPurpose.SHARE_WITH_COACH, "nl")
+                if email not in NO_CONTACT_CONSENT:
+                    record_consent(person, ConsentPurpose.SHARE_CONTACT_WITH_COACH, "nl")
             Membership.objects.get_or_create(user=person, organisation=org, role=Role.PARTICIPANT)
             assignment = assign_coach(participant=person, coach=coaches[coach_ix], organisation=org)
             if n == 0:  # one shared participant, to show sharing
