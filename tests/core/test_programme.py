@@ -205,6 +205,7 @@ def test_exercise_without_an_id(prog):
     edit(f, "  - id: w2-small-mistake\n    kind: reflection", "  - kind: reflection")
     problems = check_programme(prog)
     assert_problem(problems, "missing_id", f.name, line_of(f, "  - kind: reflection"), "exercise 2")
+    assert len(problems) == 1  # not also "ids differ" in the English week 2
 
 
 def test_duplicate_id_in_a_week(prog):

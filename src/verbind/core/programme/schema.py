@@ -18,7 +18,7 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -129,7 +129,7 @@ class Located(BaseModel):
     """A part of a file: strict types, no unknown keys, and it keeps its YAML node so a
     cross-file check can say which line a key is on (:meth:`line`)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
     _node: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
@@ -148,12 +148,9 @@ class LanguageMap(Located):
     """A text per language; :func:`texts_model` makes one with the programme's languages."""
 
 
-Texts = TypeVar("Texts", bound=LanguageMap)
-
-
-class Theme(Located, Generic[Texts]):
+class Theme(Located):
     id: Id
-    title: Texts
+    title: LanguageMap  # per programme: see manifest_model
 
 
 class CheckIn(Located):
@@ -185,15 +182,17 @@ class SourceSpec(Located):
     used_for: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
 
 
-class Manifest(Located, Generic[Texts]):
+class Manifest(Located):
+    """The manifest; :func:`manifest_model` gives the one for a programme's languages."""
+
     slug: Slug = Field(description="must equal the folder name")
     version: Version = "1"
-    title: Texts
-    summary: Texts | None = None
+    title: LanguageMap
+    summary: LanguageMap | None = None
     languages: Annotated[list[Language], Field(min_length=1)] = Field(description="e.g. [nl, en]")
     week_count: PositiveInt
     reading_word_limit: PositiveInt = DEFAULT_WORD_LIMIT
-    themes: Annotated[list[Theme[Texts]], BeforeValidator(_none_is_empty)] = []
+    themes: Annotated[list[Theme], BeforeValidator(_none_is_empty)] = []
     check_ins: Annotated[list[CheckIn], BeforeValidator(_none_is_empty)] = []
     weeks: list[WeekSpec] = Field(description="one entry per week, 1..week_count")
     sources: Annotated[list[SourceSpec], BeforeValidator(_none_is_empty)] = []
@@ -237,7 +236,18 @@ def texts_model(languages: tuple[str, ...]) -> type[LanguageMap]:
 
 @functools.cache
 def manifest_model(languages: tuple[str, ...]) -> type[Manifest]:
-    return Manifest[texts_model(languages)]  # type: ignore[index]
+    """The manifest whose texts (title, summary, theme titles) are in ``languages``."""
+    texts = texts_model(languages)
+    suffix = "_".join(languages) or "any"
+    theme = create_model(f"Theme_{suffix}", __base__=Theme, title=(texts, ...))
+    themes = Annotated[list[theme], BeforeValidator(_none_is_empty)]  # type: ignore[valid-type]
+    return create_model(
+        f"Manifest_{suffix}",
+        __base__=Manifest,
+        title=(texts, ...),
+        summary=(texts | None, None),
+        themes=(themes, []),
+    )
 
 
 # --- validating one file -------------------------------------------------------------------
