@@ -734,3 +734,26 @@ def test_a_manifest_or_front_matter_that_is_not_a_mapping(prog):
     problems = check_programme(prog)
     assert [(p.file, p.line, p.code) for p in problems] == [(MANIFEST, 1, "invalid_value")]
     assert "must be a mapping of fields" in problems[0].message
+
+
+def test_an_empty_value_is_called_empty_and_an_empty_id_is_a_missing_id(prog):
+    f = prog / "week-01.nl.md"
+    edit(f, "    feedback_moment: true", "    feedback_moment:")
+    edit(f, "  - id: w1-my-circle", "  - id:")
+    problems = check_programme(prog)
+    assert_problem(
+        problems,
+        "invalid_value",
+        f.name,
+        line_of(f, "feedback_moment:"),
+        "exercise 'w1-where-i-stand' feedback_moment: must be true or false, but it is empty",
+    )
+    assert_problem(problems, "missing_id", f.name, line_of(f, "  - id:", whole=True), "exercise 2")
+    assert len(problems) == 2
+
+
+def test_a_week_file_without_front_matter_is_one_problem(prog):
+    f = prog / "week-02.en.md"
+    f.write_text("---\ntitle: Week 2\n\nThe front matter never ends.\n", encoding="utf-8")
+    problems = check_programme(prog)
+    assert [(p.file, p.line, p.code) for p in problems] == [(f.name, 1, "no_front_matter")]

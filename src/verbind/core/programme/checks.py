@@ -68,6 +68,7 @@ class _WeekFile:
     front: FrontMatter | None = None
     body: str = ""
     body_line: int = 1
+    has_body: bool = False  # the front matter was closed, so what follows is the reading
     # Every exercise id written in the file, valid or not, with its line, in order.
     ids: list[tuple[str, int]] = field(default_factory=list)
     # Every exercise has an id, so the ids can be compared with the other languages ...
@@ -217,7 +218,11 @@ class _Checker:
         # Every theme id written, also of a theme with a problem of its own (reported there).
         raw_themes = data.get("themes")
         theme_ids = (
-            {t.get("id") for t in (raw_themes or []) if isinstance(t, Mapping)}
+            {
+                t.get("id")
+                for t in raw_themes
+                if isinstance(t, Mapping) and isinstance(t.get("id"), str)
+            }
             if isinstance(raw_themes, list)
             else set()
         )
@@ -315,6 +320,7 @@ class _Checker:
             )
             return wf
         front, front_line, wf.body, wf.body_line = split
+        wf.has_body = True
         before = len(self.problems)
         data = self._read_yaml(path.name, front, front_line - 1, "front matter ")
         if data is None and len(self.problems) > before:
@@ -383,15 +389,18 @@ class _Checker:
             for wf in present:
                 self._unique_ids(wf, first_seen)
             self._same_in_every_language(present)
-            if spec is not None:
-                self._feedback_moments(number, spec, present[0])
+            # Feedback moments name exercises of a file whose exercises all have an id.
+            complete = [wf for wf in present if wf.all_ids]
+            if spec is not None and complete:
+                self._feedback_moments(number, spec, complete[0])
             for wf in present:
                 for exercise in wf.exercises:
                     for key in ("title", "prompt"):
                         # YAML folds a prompt's lines, so the field's own line is the place.
                         one_line = " ".join(getattr(exercise, key).split())
                         self._crisis(wf.name, one_line, exercise.line(key) or 1)
-                self._reading(wf, limit)
+                if wf.has_body:
+                    self._reading(wf, limit)
 
     def _unique_ids(self, wf: _WeekFile, first_seen: dict[tuple[str, str], tuple[str, int]]):
         """Exercise ids are unique in the programme (per language)."""

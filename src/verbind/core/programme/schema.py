@@ -453,11 +453,15 @@ def _explain(
     owner = _owner(model, loc) if loc else None
     key = loc[-1] if loc else None
 
+    entry_id = key == "id" and len(loc) == 3 and loc[0] in _ENTRY
+    if entry_id and err.get("input") in (None, ""):  # `id:` with nothing after it
+        return "missing_id", f"{_ENTRY[loc[0]]} {loc[1] + 1} has no id"
+
     if kind == "missing" and owner is not None:
         where = " ".join(words[:-1])
         if issubclass(owner, LanguageMap):
             return "missing_language", f"{where}: text missing for language {key!r}"
-        if key == "id" and len(loc) == 3 and loc[0] in _ENTRY:
+        if entry_id:
             return "missing_id", f"{_ENTRY[loc[0]]} {loc[1] + 1} has no id"
         field = owner.model_fields.get(str(key))
         hint = f" ({field.description})" if field is not None and field.description else ""
@@ -487,10 +491,15 @@ def _explain(
             return "invalid_value", f"{whole} is empty; it needs its fields (key: value lines)"
         return "invalid_value", f"{whole} must be a mapping of fields (key: value lines)"
     where = " ".join(words)
+    if owner is not None and issubclass(owner, LanguageMap):
+        where = " ".join(words[:-1]) + f" in {key!r}"  # title in 'en'
     if kind in _MESSAGES:
         message = _MESSAGES[kind].format(**err.get("ctx", {}))
-        if not isinstance(err.get("input"), Map | Seq | dict | list) or kind.endswith("_type"):
-            message += f", got {_shown(err.get('input'))}"
+        value = err.get("input")
+        if value is None:
+            message += ", but it is empty"
+        elif kind not in ("too_short", "string_too_short"):
+            message += f", got {_shown(value)}"
     elif kind == "value_error":  # our own validators' errors say it all
         message = str(err.get("ctx", {}).get("error", err["msg"]))
     else:
