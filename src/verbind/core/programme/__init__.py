@@ -21,8 +21,9 @@ The modules, one job each:
 
 - :mod:`.model` — the frozen dataclasses a loaded programme is made of, and constants;
 - :mod:`.yaml_lines` — YAML that remembers the line of every key and item;
-- :mod:`.schema` — the shape of each file as pydantic models, and their errors in English
-  with file and line;
+- :mod:`.schema` — the shape of each file as pydantic models;
+- :mod:`.validation` — a file against its model: each error in English with its line, and
+  the valid parts for the cross-file checks;
 - :mod:`.checks` — how files and entries fit together (ids, references, languages, links,
   crisis help, word limits), and building the programme;
 - :mod:`.reading` — words, links and crisis references in a text;

@@ -39,15 +39,8 @@ from verbind.core.programme.model import (
 )
 from verbind.core.programme.problems import Problem
 from verbind.core.programme.reading import count_words, crisis_references, links
-from verbind.core.programme.schema import (
-    CheckIn,
-    ExerciseSpec,
-    FrontMatter,
-    Manifest,
-    WeekSpec,
-    validate_front_matter,
-    validate_manifest,
-)
+from verbind.core.programme.schema import CheckIn, ExerciseSpec, FrontMatter, Manifest, WeekSpec
+from verbind.core.programme.validation import validate_front_matter, validate_manifest
 from verbind.core.programme.yaml_lines import (
     Map,
     YamlFailure,
