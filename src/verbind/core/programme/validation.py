@@ -13,6 +13,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from verbind.core.programme.model import MANIFEST
 from verbind.core.programme.problems import Problem
 from verbind.core.programme.schema import (
     FrontMatter,
@@ -31,7 +32,7 @@ def validate_manifest(
 ) -> tuple[Manifest | None, list[Problem]]:
     """The manifest's valid parts (None when it is not a mapping) and its shape problems."""
     context = {"languages": languages, "week_count": week_count}
-    return _validate(manifest_model(languages), data, "programme.yaml", "", context)
+    return _validate(manifest_model(languages), data, MANIFEST, "", context)
 
 
 def validate_front_matter(
