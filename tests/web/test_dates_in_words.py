@@ -39,7 +39,10 @@ def test_the_organisation_sees_open_invitation_dates_in_words(people, client_for
     client = client_for("org_admin")
     client.cookies["django_language"] = lang
     html = client.get(reverse("organisation:dashboard")).content.decode()
-    assert re.search(rf"new\.coach@example\.org \(\d{{1,2}} ({MONTHS[lang]}) \d{{4}}\)", html)
+    # The list of open invitations: the address, then the day it was sent, in words.
+    row = re.search(r"<th scope=\"row\">new\.coach@example\.org</th>\s*<td[^>]*>([^<]*)</td>", html)
+    assert row, "the open invitation is not listed"
+    assert re.fullmatch(rf"\d{{1,2}} ({MONTHS[lang]}) \d{{4}}", row.group(1).strip())
 
 
 NUMERIC = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b")
