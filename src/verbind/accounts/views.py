@@ -302,6 +302,16 @@ def export_course_csv(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
+    work = personal_data.work_organisations(request.user)
+    if work:
+        # A work account is not deleted by its owner: it holds the record of who saw
+        # participants' data (docs/decisions.md). The page says what to do instead.
+        return render(
+            request,
+            "accounts/delete_work_account.html",
+            {"organisations": work},
+            status=403 if request.method == "POST" else 200,
+        )
     form = forms.DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

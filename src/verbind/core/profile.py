@@ -87,6 +87,8 @@ DURATION_ANSWER_MONTHS: dict[str, tuple[int, int | None] | None] = {
 
 # The seed's conditions for the course, in the order they are explained.
 COURSE_CONDITIONS = ("wish_to_change", "open_to_learning", "literacy")
+# Reading answers that fit the course; "some_difficulty" needs the coach's agreement.
+COURSE_LITERACY = ("yes", "some_difficulty")
 
 
 class ProfileInputError(ValueError):
@@ -231,8 +233,14 @@ class Facts:
         )
 
     def meets_course_conditions(self) -> bool:
+        # Reading with some difficulty still fits (short sentences), with a coach's
+        # agreement (Classification.course_needs_coach_agreement).
         i = self.inputs
-        return i.wish_to_change == "yes" and i.open_to_learning == "yes" and i.literacy == "yes"
+        return (
+            i.wish_to_change == "yes"
+            and i.open_to_learning == "yes"
+            and i.literacy in COURSE_LITERACY
+        )
 
 
 @dataclass(frozen=True)
@@ -418,7 +426,8 @@ ROUTE_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "route.course_chronic",
-        "lonely, chronic, wants to change, open to learning, reads and writes without difficulty",
+        "lonely, chronic, wants to change, open to learning, reads and writes (with some "
+        "difficulty: with the coach's agreement)",
         "course",
         lambda f: _lonely(f) and f.duration_band == "chronic" and f.meets_course_conditions(),
         "The seed's four conditions for the 8-week course.",
@@ -426,16 +435,17 @@ ROUTE_RULES: tuple[Rule, ...] = (
     Rule(
         "route.course_persistent",
         "lonely, persistent (6 months-2 years), wants to change, open to learning, reads "
-        "and writes without difficulty",
+        "and writes (with or without some difficulty)",
         "course",
         lambda f: _lonely(f) and f.duration_band == "persistent" and f.meets_course_conditions(),
         "The course is made for chronic loneliness; for persistent loneliness the coach "
-        "and the person decide together (course_needs_coach_agreement).",
+        "and the person decide together (course_needs_coach_agreement), as for someone "
+        "who reads with some difficulty (the readings have short sentences).",
     ),
     Rule(
         "route.alternative_support",
         "lonely, persistent or chronic, but a course condition is not met (not sure about "
-        "change, not open to learning, reads with difficulty, or not answered)",
+        "change, not open to learning, cannot read and write, or not answered)",
         "alternative_support",
         lambda f: _lonely(f) and f.duration_band in ("persistent", "chronic"),
         "A personal conversation with a coach or welfare worker, spoken support "
@@ -508,7 +518,7 @@ def _unmet_conditions(facts: Facts) -> tuple[str, ...]:
         return ("loneliness_unknown",)
     unmet = ["duration_unknown"] if facts.duration_band == "unknown" else []
     for name in COURSE_CONDITIONS:
-        if getattr(facts.inputs, name) != "yes":
+        if getattr(facts.inputs, name) not in (COURSE_LITERACY if name == "literacy" else ("yes",)):
             unmet.append(name)
     return tuple(unmet)
 
@@ -597,7 +607,10 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
         duration_band=d_rule.outcome,
         route=route,
         underlying_route=underlying,
-        course_needs_coach_agreement=(effective == "course" and d_rule.outcome == "persistent"),
+        course_needs_coach_agreement=(
+            effective == "course"
+            and (d_rule.outcome == "persistent" or inputs.literacy == "some_difficulty")
+        ),
         unmet_conditions=_unmet_conditions(facts) if effective == "alternative_support" else (),
         rule_ids=tuple(rule_ids),
     )
@@ -1166,6 +1179,7 @@ def required_text_keys() -> dict[str, str]:
     for rule in ROUTE_RULES:
         keys[f"why.{_suffix(rule.id)}"] = "text"
     keys["why.coach_agreement"] = "text"
+    keys["why.coach_agreement_reading"] = "text"
     keys["unmet.loneliness_unknown"] = "text"
     keys["unmet.duration_unknown"] = "text"
     for condition, vocabulary in (
@@ -1494,8 +1508,10 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
     effective = c.effective_route
     route_rule = next(r for r in c.rule_ids if r.startswith("route."))
     route: list[str] = [say(f"why.{_suffix(route_rule)}")]
-    if c.course_needs_coach_agreement:
+    if c.course_needs_coach_agreement and c.duration_band == "persistent":
         route.append(say("why.coach_agreement"))
+    if c.course_needs_coach_agreement and i.literacy == "some_difficulty":
+        route.append(say("why.coach_agreement_reading"))
     for condition in c.unmet_conditions:
         if condition in COURSE_CONDITIONS:
             answer = getattr(i, condition)

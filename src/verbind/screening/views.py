@@ -329,6 +329,17 @@ def _enrolled_course(request, route: str):
     return enrolled_card(request.user)
 
 
+def _course_coach(request, route: str) -> str:
+    """For the course route: "with" when a coach follows this person, "without" when
+    they are logged in without one (the course then runs on its own), "" otherwise, so
+    the page promises what will happen."""
+    if route != "course" or not request.user.is_authenticated:
+        return ""
+    from verbind.coaching.domain.assignments import has_coach
+
+    return "with" if has_coach(request.user) else "without"
+
+
 @require_safe
 def result(request):
     """The result of a finished test that is not saved (yet)."""
@@ -351,6 +362,7 @@ def result(request):
             "last_question": progress.total,
             "route": profile.classification.effective_route,
             "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
+            "course_coach": _course_coach(request, profile.classification.effective_route),
         }
     )
     response = render(request, "screening/result.html", context)
@@ -400,6 +412,7 @@ def saved_result(request, pk: int):
             # The route after crisis help: its next step may need a link (the course).
             "route": profile.classification.effective_route,
             "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
+            "course_coach": _course_coach(request, profile.classification.effective_route),
         }
     )
     return render(request, "screening/result.html", context)

@@ -22,7 +22,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 from django.db.models import Prefetch
 
-from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
+from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.screening.models import Measurement
@@ -372,6 +372,23 @@ def _csv_safe(value: Any) -> Any:
 
 
 @transaction.atomic
+def work_organisations(user: User) -> list:
+    """The organisations where this person is or was a coach or an organisation admin.
+
+    Such a work account is not deleted by its owner (nor by the retention rule): it holds
+    the record of which coach saw which participant's data, their notes and feedback. The
+    organisation deactivates it; see docs/decisions.md."""
+    rows = (
+        Membership.objects.filter(user=user, role__in=[Role.COACH, Role.ORG_ADMIN])
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    seen: dict[int, object] = {}
+    for m in rows:
+        seen.setdefault(m.organisation_id, m.organisation)
+    return list(seen.values())
+
+
 def delete_account(user: User) -> None:
     """Delete the person and everything about them. Nothing is kept."""
     Alert.objects.filter(participant=user).delete()
