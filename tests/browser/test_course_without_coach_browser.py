@@ -75,14 +75,14 @@ def test_a_participant_without_a_coach_gets_through_week_three_and_asks_for_a_co
     page.locator(f"#exercise-{FIRST}").get_by_role("button", name=t("Done")).click()
     assert ExerciseAnswer.objects.get(exercise_id=FIRST).status == "submitted"
     text = main_text(page)
-    assert t("Done. Well done!") in text and "coach" not in text.split(t("Done. Well done!"))[0][-80:]
+    assert (
+        t("Done. Well done!") in text and "coach" not in text.split(t("Done. Well done!"))[0][-80:]
+    )
     assert t("Sent to your coach. Well done!") not in text
     person.check("week 1 after finishing an exercise")
 
     # Two weeks later (time moves on in the database): weeks 2 and 3 are open, no waiting.
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        started_at=timezone.now() - timedelta(days=15)
-    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(started_at=timezone.now() - timedelta(days=15))
     person.goto("/course/")
     assert page.locator("a[href='/course/week/2/']").count() == 1
     assert page.locator("a[href='/course/week/3/']").count() == 1
@@ -92,8 +92,10 @@ def test_a_participant_without_a_coach_gets_through_week_three_and_asks_for_a_co
     person.check("course overview in week 3")
     for number in (2, 3):
         person.goto(f"/course/week/{number}/")
-        assert page.get_by_role("heading", level=1).inner_text().startswith(
-            t("Week %(n)s") % {"n": number}
+        assert (
+            page.get_by_role("heading", level=1)
+            .inner_text()
+            .startswith(t("Week %(n)s") % {"n": number})
         )
         assert t("Send to my coach") not in main_text(page)
     person.check("week 3")

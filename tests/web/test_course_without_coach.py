@@ -307,3 +307,28 @@ def test_a_coach_turning_waiting_back_on_does_not_close_an_open_week(people):
     enrolment_domain.set_feedback_blocking(enrolment, True, now=at(10))
     enrolment.refresh_from_db()
     assert situation(enrolment, at(10)).state.week(2).is_open
+
+
+def test_requests_for_a_coach_are_in_the_data_download_and_go_with_the_account(alone, people):
+    from verbind.accounts.domain.personal_data import delete_account, export_data
+
+    _ask(login(alone), people.org)
+    data = export_data(alone)
+    assert data["coach_requests"] == [
+        {
+            "organisation": "Org A",
+            "reason": "asked",
+            "asked_at": data["coach_requests"][0]["asked_at"],
+            "closed_at": None,
+            "cancelled_at": None,
+            "coach": None,
+        }
+    ]
+    delete_account(alone)
+    assert not CoachRequest.objects.exists()
+
+
+def test_the_home_page_tells_a_released_participant_in_plain_words(people):
+    deactivate_coach(Membership.objects.get(user=people.coach, role=Role.COACH))
+    html = login(people.participant, "en").get(reverse("accounts:home")).content.decode()
+    assert "Your coach stopped. We asked Org A to find a new coach for you." in html

@@ -19,7 +19,7 @@ from verbind.accounts.domain import invitations, personal_data, registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
 from verbind.accounts.permissions import login_required
 from verbind.coaching.domain import assignments
-from verbind.coaching.models import CoachAssignment
+from verbind.coaching.models import CoachAssignment, CoachRequest
 from verbind.course.domain import navigation
 from verbind.course.models import Enrolment
 from verbind.screening import selftest
@@ -61,6 +61,7 @@ def home(request):
     coaches = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
         "coach"
     )
+    coaches = list(coaches)
     card = navigation.home_card(request.user, latest)
     return render(
         request,
@@ -68,7 +69,13 @@ def home(request):
         {
             "latest": latest,
             "history": history,
-            "coaches": list(coaches),
+            "coaches": coaches,
+            # Without a coach: a request that waits (asked, or the coach stopped).
+            "coach_request": None
+            if coaches
+            else CoachRequest.objects.filter(participant=request.user, closed_at=None)
+            .select_related("organisation")
+            .first(),
             "roles": permissions.roles_of(request.user),
             "course_card": card,
             "course_menu": navigation.menu_from_home_card(card),

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role, User
-from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
+from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachRequest, CoachShare
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.screening.models import Measurement
 
@@ -99,6 +99,20 @@ def export_data(user: User) -> dict[str, Any]:
                     ),
                 )
             )
+        ],
+        # Asking an organisation for a coach (or put on its list when a coach stopped).
+        "coach_requests": [
+            {
+                "organisation": r.organisation.name,
+                "reason": r.reason,
+                "asked_at": _dt(r.created_at),
+                "closed_at": _dt(r.closed_at),
+                "cancelled_at": _dt(r.cancelled_at),
+                "coach": r.assignment.coach.display_name if r.assignment_id else None,
+            }
+            for r in CoachRequest.objects.filter(participant=user)
+            .select_related("organisation", "assignment__coach")
+            .order_by("created_at", "pk")
         ],
         "measurements": [
             {
@@ -396,6 +410,7 @@ def delete_account(user: User) -> None:
     Enrolment.objects.filter(participant=user).delete()
     CoachNote.objects.filter(participant=user).delete()
     CoachShare.objects.filter(assignment__participant=user).delete()
+    CoachRequest.objects.filter(participant=user).delete()
     CoachAssignment.objects.filter(participant=user).delete()
     Measurement.objects.filter(participant=user).delete()
     ConsentRecord.objects.filter(user=user).delete()
