@@ -332,3 +332,28 @@ def test_the_home_page_tells_a_released_participant_in_plain_words(people):
     deactivate_coach(Membership.objects.get(user=people.coach, role=Role.COACH))
     html = login(people.participant, "en").get(reverse("accounts:home")).content.decode()
     assert "Your coach stopped. We asked Org A to find a new coach for you." in html
+
+
+def test_a_coach_given_another_way_takes_the_person_off_the_admins_list(alone, people):
+    _ask(login(alone), people.org)
+    # For example: a coach invited them and they accepted.
+    assignments.assign_coach(participant=alone, coach=people.other_coach, organisation=people.org)
+    assert not CoachRequest.objects.get().is_open
+    assert not assignments.open_requests_for(people.org).exists()
+
+
+def test_the_result_page_of_someone_who_reads_with_some_difficulty_and_has_no_coach(alone):
+    from test_measurements import answers_for
+    from test_result_next_steps import route_card
+    from test_selftest import take_test, text_of
+
+    c = login(alone)
+    answers = {
+        **answers_for(lonely=True, isolated=True, duration="gt_2_years"),
+        "context_literacy": "some_difficulty",
+    }
+    response = take_test(c, answers)
+    card = text_of(route_card(c.get(response["Location"]).content.decode()))
+    assert "eerst met een coach" in card  # the core's reason
+    # Not "do it on your own": this course starts after a talk with a coach.
+    assert "zelf doen" not in card and "coach vragen" in card

@@ -1,4 +1,5 @@
-"""Linking coaches and participants, sharing with a colleague, and withdrawing access."""
+"""Linking coaches and participants, sharing with a colleague, withdrawing access, and
+participants without a coach: asking an organisation for one, and the handover."""
 
 from __future__ import annotations
 
@@ -61,6 +62,8 @@ def assign_coach(
         active=True,
         defaults={"organisation": organisation, "created_at": now},
     )
+    # Whoever waited for a coach has one now: off the organisations' lists.
+    CoachRequest.objects.filter(participant=participant, closed_at=None).update(closed_at=now)
     if not had_coach:
         Enrolment.objects.filter(
             participant=participant, ended_at__isnull=True, feedback_blocks=False
@@ -259,8 +262,6 @@ def hand_over(request: CoachRequest, coach: User, *, by: User, now=None) -> Coac
     current.assignment = assignment
     current.handled_by = by
     current.save(update_fields=["closed_at", "assignment", "handled_by"])
-    # Any other open request of this person (another organisation) is settled too.
-    CoachRequest.objects.filter(participant=participant, closed_at=None).update(closed_at=now)
     request.closed_at, request.assignment = now, assignment
     return assignment
 
