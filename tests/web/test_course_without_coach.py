@@ -357,3 +357,28 @@ def test_the_result_page_of_someone_who_reads_with_some_difficulty_and_has_no_co
     assert "eerst met een coach" in card  # the core's reason
     # Not "do it on your own": this course starts after a talk with a coach.
     assert "zelf doen" not in card and "coach vragen" in card
+
+
+def test_participants_released_before_the_list_existed_are_put_on_it(people):
+    """A coach deactivated before coach requests existed: their participant (consent to a
+    coach still given, no coach left) is put on the list once; someone who withdrew their
+    coach themselves is not."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from verbind.accounts.domain.consent import withdraw_consent
+
+    migration = import_module("verbind.coaching.migrations.0003_coach_request")
+    membership = Membership.objects.get(user=people.coach, role=Role.COACH)
+    deactivate_coach(membership)
+    CoachRequest.objects.all().delete()  # as before this change
+    # other_participant withdrew their coach themselves (consent withdrawn with it).
+    people.other_assignment.active = False
+    people.other_assignment.save()
+    withdraw_consent(people.other_participant, ConsentPurpose.SHARE_WITH_COACH)
+    migration.requests_for_released_participants(apps, None)
+    migration.requests_for_released_participants(apps, None)  # twice: nothing doubles
+    req = CoachRequest.objects.get()
+    assert req.participant == people.participant and req.reason == "coach_left"
+    assert req.organisation == people.org

@@ -6,6 +6,44 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def requests_for_released_participants(apps, schema_editor):
+    """Participants whose coach was deactivated before this list existed, who have no
+    coach now and still agree that a coach sees their results, are put on the list of
+    the organisation where that coach stopped (once). Someone who withdrew their last
+    coach themselves also withdrew that consent, so is left alone."""
+    CoachAssignment = apps.get_model("coaching", "CoachAssignment")
+    CoachRequest = apps.get_model("coaching", "CoachRequest")
+    ConsentRecord = apps.get_model("accounts", "ConsentRecord")
+    Membership = apps.get_model("accounts", "Membership")
+    coached = CoachAssignment.objects.filter(active=True).values("participant_id")
+    waiting = CoachRequest.objects.filter(closed_at=None).values("participant_id")
+    consenting = ConsentRecord.objects.filter(purpose="share_with_coach", withdrawn_at=None).values(
+        "user_id"
+    )
+    ended = (
+        CoachAssignment.objects.filter(active=False, participant__is_active=True)
+        .exclude(participant_id__in=coached)
+        .exclude(participant_id__in=waiting)
+        .filter(participant_id__in=consenting)
+        .order_by("participant_id", models.F("withdrawn_at").desc(nulls_last=True), "-pk")
+    )
+    seen = set()
+    for a in ended.iterator():
+        if a.participant_id in seen:
+            continue
+        seen.add(a.participant_id)  # only their last coach counts
+        stopped = Membership.objects.filter(
+            user_id=a.coach_id, organisation_id=a.organisation_id, role="coach", is_active=False
+        ).exists()
+        if stopped:
+            CoachRequest.objects.create(
+                participant_id=a.participant_id,
+                organisation_id=a.organisation_id,
+                reason="coach_left",
+                created_at=a.withdrawn_at or a.created_at,
+            )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_user_deletion_warned_at"),
@@ -90,4 +128,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(requests_for_released_participants, migrations.RunPython.noop),
     ]
