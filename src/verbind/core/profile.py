@@ -8,8 +8,9 @@ Three ideas of the seed article drive everything here:
   lasted changes the approach (chronic loneliness first needs self-knowledge and skills,
   then connections);
 * the 8-week course is for someone whose loneliness lasts (persistent or chronic), who
-  wants to change, is open to learning and reads and writes without difficulty; everyone
-  else gets a route that fits, and a "yes" to the safety question shows crisis help first.
+  wants to change, is open to learning and reads and writes (with some difficulty: after
+  a talk with a coach); everyone else gets a route that fits, and a "yes" to the safety
+  question shows crisis help first.
 
 :func:`derive_inputs` is the one derivation of the rules' inputs from per-instrument
 facts (:class:`InputSummary`: which loneliness scale counts, how isolation instruments
