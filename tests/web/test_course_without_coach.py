@@ -382,3 +382,25 @@ def test_participants_released_before_the_list_existed_are_put_on_it(people):
     req = CoachRequest.objects.get()
     assert req.participant == people.participant and req.reason == "coach_left"
     assert req.organisation == people.org
+
+
+def test_the_participant_gets_a_link_only_e_mail_when_their_coach_changes(
+    alone, people, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    _ask(login(alone), people.org)
+    req = CoachRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("org_admin").post(
+            reverse("organisation:assign_coach", args=[req.pk]), {"coach": people.coach.pk}
+        )
+    assert [m.to for m in mail.outbox] == [[alone.email]]
+    body = mail.outbox[0].body
+    assert reverse("accounts:home") in body
+    assert people.coach.display_name not in body and "Org A" not in body
+    # The coach stops: their participants hear of it the same way.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivate_coach(Membership.objects.get(user=people.coach, role=Role.COACH))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alone.email, people.participant.email])

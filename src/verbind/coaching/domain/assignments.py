@@ -3,11 +3,15 @@ participants without a coach: asking an organisation for one, and the handover."
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from verbind.accounts.domain.consent import (
@@ -24,6 +28,9 @@ from verbind.coaching.models import (
     CoachShare,
 )
 from verbind.course.models import Enrolment
+from verbind.web.mail import compose
+
+log = logging.getLogger(__name__)
 
 
 class SharingError(ValueError):
@@ -133,6 +140,7 @@ def end_all_for_coach(coach: User, organisation: Organisation) -> None:
     for participant_id in participant_ids:
         if not CoachAssignment.objects.filter(participant_id=participant_id, active=True).exists():
             _open_request(participant_id, organisation, CoachRequestReason.COACH_LEFT, now)
+            _tell_after_commit(participant_id)
 
 
 def release_feedback_gates(participant_ids) -> int:
@@ -262,6 +270,7 @@ def hand_over(request: CoachRequest, coach: User, *, by: User, now=None) -> Coac
     current.assignment = assignment
     current.handled_by = by
     current.save(update_fields=["closed_at", "assignment", "handled_by"])
+    _tell_after_commit(participant.pk)
     request.closed_at, request.assignment = now, assignment
     return assignment
 
@@ -297,3 +306,28 @@ def last_ended_by_organisation(participant: User) -> CoachAssignment | None:
         .order_by("-withdrawn_at", "-pk")
         .first()
     )
+
+
+def _tell_after_commit(participant_id: int) -> None:
+    transaction.on_commit(lambda: tell_participant(participant_id))
+
+
+def tell_participant(participant_id: int) -> bool:
+    """An e-mail that there is news about their coach: only a link to their page, behind a
+    login (no name, no organisation). The page says what happened. A failed e-mail is
+    logged; the page tells them all the same."""
+    user = User.objects.filter(pk=participant_id, is_active=True).first()
+    if user is None:
+        return False
+    subject, body = compose(
+        user.preferred_language,
+        "email/coach_news_subject.txt",
+        "email/coach_news.txt",
+        {"url": f"{settings.SITE_URL}{reverse('accounts:home')}"},
+    )
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # the page tells them too; never fail the admin's action on mail
+        log.exception("could not send the coach news e-mail to user %s", participant_id)
+        return False
+    return True
