@@ -455,3 +455,31 @@ def test_reminders_are_idempotent_whatever_the_facts(all_facts, times):
         assert len(keys) == len(set(keys)) and not set(keys) & set(sent)
         sent += keys
         assert due_reminders(SHAPE, snaps, sent, now) == []
+
+
+# --- waiting for feedback from a moment on (a coach joins a course already under way) ----
+
+
+def test_waiting_from_a_moment_on_never_closes_a_week_that_was_open():
+    """Self-guided until day 10 (weeks 1 and 2 open by time; week 1's feedback moment
+    was sent, nobody answered it). A coach joins on day 10: week 2 stays open, and from
+    then on a feedback moment holds the next week back again."""
+    f = facts(
+        submitted={"fb1": at(1)},
+        feedback_blocks=True,
+        feedback_blocks_since=at(10),
+    )
+    state = course_state(SHAPE, f, at(20))
+    assert state.week(2).is_open and state.week(2).reason == "schedule"
+    assert state.week(2).opened_at == at(7)
+    assert state.week(3).is_open  # week 2 has no feedback moment
+    # Week 3's feedback moment was not sent: week 4 (scheduled on day 21) waits.
+    later = course_state(SHAPE, f, at(22))
+    assert not later.week(4).is_open and later.week(4).reason == "waiting_for_submission"
+
+
+def test_waiting_from_a_moment_on_holds_back_a_week_not_yet_open_at_that_moment():
+    # The coach joined on day 5, before week 2 opened: week 1's moment counts again.
+    f = facts(submitted={"fb1": at(1)}, feedback_blocks=True, feedback_blocks_since=at(5))
+    state = course_state(SHAPE, f, at(8))
+    assert not state.week(2).is_open and state.week(2).reason == "waiting_for_coach"

@@ -345,8 +345,10 @@ def test_context_answers_flow_into_the_inputs():
         "some_difficulty",
         "no",
     )
-    assert profile.route == "alternative_support"
-    assert profile.classification.unmet_conditions == ("literacy",)
+    # Reading with some difficulty: the course, after talking it over with a coach.
+    assert profile.route == "course"
+    assert profile.classification.course_needs_coach_agreement
+    assert profile.classification.unmet_conditions == ()
     assert set(i.life_events) <= set(LIFE_EVENTS)
 
 

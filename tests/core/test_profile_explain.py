@@ -50,7 +50,7 @@ CASES = {
         duration_answer="gt_2_years",
         wish_to_change="not_sure",
         open_to_learning="no",
-        literacy="some_difficulty",
+        literacy="no",
     ),
     "alternative_support_missing": ProfileInputs(
         lonely=True, isolated=None, duration_answer="1_to_2_years"
@@ -395,3 +395,30 @@ def test_chosen_solitude_that_wants_change_reads_as_one_message(lang):
     alone = explain(profile_from_inputs(CASES["no_action_solitude"], today=TODAY), lang)
     said = " ".join((*alone.approach, *alone.route)).lower()
     assert said_no_need[0] in said
+
+
+def test_reading_with_some_difficulty_offers_the_course_after_talking_with_a_coach():
+    inputs = ProfileInputs(
+        lonely=True,
+        isolated=True,
+        duration_answer="gt_2_years",
+        wish_to_change="yes",
+        open_to_learning="yes",
+        literacy="some_difficulty",
+    )
+    profile = profile_from_inputs(inputs, today=TODAY)
+    assert profile.classification.route == "course"
+    assert profile.classification.course_needs_coach_agreement
+    for lang, words in (("en", "talk with a coach first"), ("nl", "eerst met een coach")):
+        route = " ".join(explain(profile, lang).route)
+        assert words in route
+        # Not "you read and write without difficulty": they said it takes some effort.
+        assert "without difficulty" not in route and "zonder moeite" not in route
+
+
+def test_the_reading_question_asks_about_the_language_of_the_test():
+    from verbind.core.instrument import get_instrument
+
+    item = next(i for i in get_instrument("context").items if i.id == "literacy")
+    assert "English" in item.text.get("en") and "Dutch" not in item.text.get("en")
+    assert "Nederlandse" in item.text.get("nl")

@@ -71,7 +71,9 @@ EXPECTED = [
     ("among-persistent-not-open", dict(**AMONG, duration_answer="1_to_2_years", wish_to_change="yes", open_to_learning="no", literacy="yes"), "lonely_among_people", "persistent", "alternative_support", None, False, ("open_to_learning",)),
     ("among-persistent-no-wish", dict(**AMONG, duration_answer="6_to_12_months", wish_to_change="no", open_to_learning="yes", literacy="yes"), "lonely_among_people", "persistent", "respect_choice", None, False, ()),
     ("among-chronic-course", dict(**AMONG, duration_answer="gt_2_years", **OK), "lonely_among_people", "chronic", "course", None, False, ()),
-    ("among-chronic-reads-with-difficulty", dict(**AMONG, duration_answer="gt_2_years", wish_to_change="yes", open_to_learning="yes", literacy="some_difficulty"), "lonely_among_people", "chronic", "alternative_support", None, False, ("literacy",)),
+    # Reading with some difficulty: the course (short sentences) with the coach's agreement.
+    ("among-chronic-reads-with-difficulty", dict(**AMONG, duration_answer="gt_2_years", wish_to_change="yes", open_to_learning="yes", literacy="some_difficulty"), "lonely_among_people", "chronic", "course", None, True, ()),
+    ("among-chronic-cannot-read", dict(**AMONG, duration_answer="gt_2_years", wish_to_change="yes", open_to_learning="yes", literacy="no"), "lonely_among_people", "chronic", "alternative_support", None, False, ("literacy",)),
     ("among-chronic-no-wish", dict(**AMONG, duration_answer="gt_2_years", wish_to_change="no"), "lonely_among_people", "chronic", "respect_choice", None, False, ()),
     ("among-duration-unknown", dict(**AMONG, **OK), "lonely_among_people", "unknown", "alternative_support", None, False, ("duration_unknown",)),
     ("among-duration-unknown-no-wish", dict(**AMONG, wish_to_change="no"), "lonely_among_people", "unknown", "respect_choice", None, False, ()),
@@ -193,17 +195,19 @@ def test_invariants_over_every_combination(everything):
         assert c.quadrant in QUADRANTS, where
         assert c.duration_band in DURATION_BANDS, where
         assert c.route in ROUTES and effective in ROUTES, where
-        # The course: only when persistent or chronic, wants change, open, literate.
+        # The course: only when persistent or chronic, wants change, open, reads and writes
+        # (with some difficulty too, then with the coach's agreement).
         conditions = (
             i.lonely is True
             and c.duration_band in ("persistent", "chronic")
             and i.wish_to_change == "yes"
             and i.open_to_learning == "yes"
-            and i.literacy == "yes"
+            and i.literacy in ("yes", "some_difficulty")
         )
         assert (effective == "course") == conditions, where
         assert c.course_needs_coach_agreement == (
-            effective == "course" and c.duration_band == "persistent"
+            effective == "course"
+            and (c.duration_band == "persistent" or i.literacy == "some_difficulty")
         ), where
         # Safety: crisis help exactly when the answer is yes, with the route beneath it.
         if i.safety == "yes":

@@ -69,3 +69,21 @@ def test_after_crisis_help_the_next_step_is_the_route_underneath():
 def test_an_unknown_language_is_refused():
     with pytest.raises(ValueError, match="not supported"):
         result_in_short(profile_from_inputs(CASES["no_action"]), "de")
+
+
+def test_a_course_that_needs_a_coach_first_says_so_in_the_next_step():
+    """Reading with some difficulty (or persistent loneliness): the course fits only after
+    a talk with a coach, so the three lines must not offer the course straight away."""
+    some_difficulty = ProfileInputs(
+        lonely=True,
+        isolated=True,
+        duration_answer="gt_2_years",
+        **{**OK, "literacy": "some_difficulty"},
+    )
+    for inputs in (some_difficulty, CASES["course_persistent"]):
+        profile = profile_from_inputs(inputs)
+        assert profile.classification.effective_route == "course"
+        assert "eerst met een coach" in result_in_short(profile, "nl").next_step
+        assert "first talk with a coach" in result_in_short(profile, "en").next_step
+    chronic = profile_from_inputs(CASES["course_chronic"])
+    assert "coach" not in result_in_short(chronic, "nl").next_step

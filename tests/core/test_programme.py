@@ -546,6 +546,23 @@ def test_the_default_content_ships_inside_the_package(monkeypatch):
         assert any(fnmatch.fnmatch(relative, g) for g in globs), f"{relative} is not package data"
 
 
+def test_words_a_b1_reader_knows_and_a_ladder_of_small_steps():
+    p = load_programme(DEFAULT)
+    nl = {w.number: w.reading("nl").markdown for w in p.weeks}
+    en = {w.number: w.reading("en").markdown for w in p.weeks}
+    # Loneliness is a feeling; being alone is a situation.
+    assert "lang alleen bent" not in nl[2] and "zich lang eenzaam voelt" in nl[2]
+    assert "alone for a long time" not in en[2] and "felt lonely for a long time" in en[2]
+    assert "daartegen" not in nl[5] and "daar tegen" not in nl[5]
+    assert "zelfmedelijden" not in nl[7] and "self-pity" not in en[7]
+    # Avoidance: small social steps from easy to hard; the next one when the last feels
+    # manageable.
+    assert "## Een ladder van kleine stappen" in nl[6]
+    assert "## A ladder of small steps" in en[6]
+    plan = p.week(6).exercise("w6-action-plan")
+    assert "ladder" in plan.prompt.get("nl") and "ladder" in plan.prompt.get("en")
+
+
 def test_a_feedback_moment_is_named_in_the_manifest_or_in_the_front_matter(prog):
     for lang in ("nl", "en"):  # w6-action-plan: now only the manifest names it
         edit(prog / f"week-06.{lang}.md", "    feedback_moment: true\n", "")

@@ -91,6 +91,19 @@ ADMIN_PAGE = outcomes("forbidden", anonymous="login", org_admin="ok")
 ADMIN_ACTION = outcomes("forbidden", anonymous="login", org_admin="redirect")
 
 
+def _coach_request(p: People) -> dict[str, int]:
+    """An open request for a coach to Org A, of someone who is not ``participant``."""
+    from web_base import make_user
+
+    from verbind.coaching.models import CoachRequest
+
+    newcomer = make_user("asks.for.coach@example.org", "Nieuwe Deelnemer")
+    from verbind.accounts.domain.consent import record_consent
+
+    record_consent(newcomer, "share_with_coach", "nl")
+    return {"pk": CoachRequest.objects.create(participant=newcomer, organisation=p.org).pk}
+
+
 def _invitation_token(p: People) -> dict[str, str]:
     inv = invitations.invite_participant(p.coach, p.org, "new.person@example.org", "nl")
     return {"token": invitations.make_token(inv)}
@@ -271,6 +284,14 @@ RULES: dict[str, Rule] = {
     "organisation:deactivate_coach": Rule(
         ADMIN_ACTION, "post", kwargs=_coach_membership, data=lambda p: {"confirm": "yes"}
     ),
+    # Participants without a coach: the admin of their organisation hands them over.
+    "organisation:coach_requests": Rule(ADMIN_PAGE),
+    "organisation:assign_coach": Rule(
+        outcomes("forbidden", anonymous="login", org_admin="redirect"),
+        "post",
+        kwargs=_coach_request,
+        data=lambda p: {"coach": p.other_coach.pk},
+    ),
     # screening: the public self-test. Without a test in progress (no cookie: the matrix
     # client has none) the question, result and save pages send the person to the start.
     "screening:start": Rule(ALL),
@@ -285,6 +306,11 @@ RULES: dict[str, Rule] = {
     # course (participant): their own enrolment only
     "course:overview": Rule(OWN_PAGE, kwargs=_enrolled()),
     "course:enrol": Rule(outcomes("redirect", anonymous="login"), "post"),
+    # Asking for a coach: someone who has one (or asked already) is led to the course page.
+    "course:ask_coach": Rule(
+        outcomes("ok", anonymous="login", participant="redirect", other_participant="redirect")
+    ),
+    "course:cancel_coach_request": Rule(outcomes("redirect", anonymous="login"), "post"),
     "course:pause": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
     "course:resume": Rule(OWN_COURSE_ACTION, "post", kwargs=_enrolled()),
     "course:stop": Rule(OWN_COURSE_PAGE, kwargs=_enrolled()),

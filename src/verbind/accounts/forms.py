@@ -224,3 +224,20 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This password is not right."))
         return password
+
+
+class HandOverForm(forms.Form):
+    coach = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Coach"),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a coach of this organisation."),
+            "invalid_choice": _("Choose a coach of this organisation."),
+        },
+    )
+
+    def __init__(self, *args, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label_from_instance = lambda u: u.display_name

@@ -11,7 +11,9 @@ an organisation-scoped object or raises. The rules:
 * Private coach notes are seen only by their author, and only while the author may still
   see the participant.
 * An organisation admin manages the coaches of their own organisation and sees counts,
-  never a participant's personal data.
+  never a participant's answers or results. The one exception is the list of participants
+  without a coach of their organisation (who asked it for a coach, or whose coach there
+  stopped): name and e-mail address, so the admin can hand them to a coach.
 * Invitations: a coach sees and acts on the participant invitations they sent; an
   organisation admin on the coach invitations of their organisation.
 
@@ -225,6 +227,19 @@ def get_coach_invitation_for_admin_or_404(request, pk: int) -> Invitation:
         return Invitation.objects.get(pk=pk, organisation=org, kind=InvitationKind.COACH)
     except Invitation.DoesNotExist:
         raise Http404("no such coach invitation in this organisation") from None
+
+
+def get_coach_request_for_admin_or_404(request, pk: int):
+    """An open request for a coach made to the admin's own organisation."""
+    from verbind.coaching.models import CoachRequest
+
+    org = require_org_admin(request)
+    try:
+        return CoachRequest.objects.select_related("participant", "organisation").get(
+            pk=pk, organisation=org, closed_at=None, participant__is_active=True
+        )
+    except CoachRequest.DoesNotExist:
+        raise Http404("no such open request in this organisation") from None
 
 
 # --- participant (own data) ------------------------------------------------------------

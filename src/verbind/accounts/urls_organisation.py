@@ -17,4 +17,6 @@ urlpatterns = [
         name="confirm_deactivate_coach",
     ),
     path("coaches/<int:pk>/deactivate/", views.deactivate_coach, name="deactivate_coach"),
+    path("without-coach/", views.coach_requests, name="coach_requests"),
+    path("without-coach/<int:pk>/assign/", views.assign_coach, name="assign_coach"),
 ]

@@ -20,7 +20,7 @@ from verbind.accounts.domain import invitations, personal_data, registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
 from verbind.accounts.permissions import login_required
 from verbind.coaching.domain import assignments
-from verbind.coaching.models import CoachAssignment
+from verbind.coaching.models import CoachAssignment, CoachRequest
 from verbind.course.domain import navigation
 from verbind.course.models import Enrolment, Feedback
 from verbind.screening import selftest
@@ -64,6 +64,7 @@ def home(request):
     coaches = CoachAssignment.objects.filter(participant=request.user, active=True).select_related(
         "coach"
     )
+    coaches = list(coaches)
     card = navigation.home_card(request.user, latest)
     # When the coach last answered in the course (the newest feedback on an answer).
     last_feedback = (
@@ -82,7 +83,13 @@ def home(request):
             "last_feedback": last_feedback,
             "latest": latest,
             "history": history,
-            "coaches": list(coaches),
+            "coaches": coaches,
+            # Without a coach: a request that waits (asked, or the coach stopped).
+            "coach_request": None
+            if coaches
+            else CoachRequest.objects.filter(participant=request.user, closed_at=None)
+            .select_related("organisation")
+            .first(),
             "roles": permissions.roles_of(request.user),
             "course_card": card,
             "course_menu": navigation.menu_from_home_card(card),
@@ -362,6 +369,16 @@ def export_course_csv(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
+    work = personal_data.work_organisations(request.user)
+    if work:
+        # A work account is not deleted by its owner: it holds the record of who saw
+        # participants' data (docs/decisions.md). The page says what to do instead.
+        return render(
+            request,
+            "accounts/delete_work_account.html",
+            {"organisations": work},
+            status=403 if request.method == "POST" else 200,
+        )
     form = forms.DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

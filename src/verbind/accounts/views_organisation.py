@@ -37,10 +37,13 @@ def _render_dashboard(request, org, invite_form, status=200, found=None):
         .order_by("-is_active", "user__name", "user__email")
     )
     open_invitations = invitations.pending(InvitationKind.COACH, request.user, org)
+    from verbind.coaching.domain.assignments import open_requests_for
+
     return render(
         request,
         "organisation/dashboard.html",
         {
+            "waiting_for_coach": open_requests_for(org).count(),
             "organisation": org,
             "counts": organisations.counts(org),
             "coaches": coaches,
@@ -128,3 +131,66 @@ def deactivate_coach(request, pk: int):
         % {"coach": membership.user.display_name},
     )
     return redirect("organisation:dashboard")
+
+
+# --- participants without a coach --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def coach_requests(request):
+    """Participants without a coach: who asked this organisation for one, and whose coach
+    here stopped. Name and e-mail address only, and a coach to choose for each."""
+    org = permissions.require_org_admin(request)
+    return _render_requests(request, org)
+
+
+def _render_requests(request, org, failed=None, form=None, status=200):
+    from verbind.coaching.domain.assignments import coaches_of_organisation, open_requests_for
+
+    coaches = coaches_of_organisation(org)
+    rows = [
+        {
+            "request": r,
+            "form": form
+            if r.pk == failed
+            else forms.HandOverForm(coaches=coaches, auto_id=f"id_r{r.pk}_%s"),
+        }
+        for r in open_requests_for(org)
+    ]
+    return render(
+        request,
+        "organisation/coach_requests.html",
+        {"organisation": org, "rows": rows, "has_coaches": coaches.exists()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assign_coach(request, pk: int):
+    from verbind.coaching.domain.assignments import (
+        HandoverError,
+        coaches_of_organisation,
+        hand_over,
+    )
+
+    req = permissions.get_coach_request_for_admin_or_404(request, pk)
+    org = req.organisation
+    form = forms.HandOverForm(
+        request.POST, coaches=coaches_of_organisation(org), auto_id=f"id_r{req.pk}_%s"
+    )
+    if form.is_valid():
+        coach = form.cleaned_data["coach"]
+        try:
+            hand_over(req, coach, by=request.user)
+        except HandoverError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(coach)s is now the coach of %(participant)s. We tell the participant.")
+                % {"coach": coach.display_name, "participant": req.participant.display_name},
+            )
+            return redirect("organisation:coach_requests")
+    return _render_requests(request, org, failed=req.pk, form=form, status=400)

@@ -158,3 +158,60 @@ class Alert(models.Model):
     def raised_at(self):
         """When the answers that raised it were given."""
         return self.source.created_at
+
+
+class CoachRequestReason(models.TextChoices):
+    ASKED = "asked", _("asked for a coach")
+    COACH_LEFT = "coach_left", _("their coach stopped")
+
+
+class CoachRequest(models.Model):
+    """A participant without a coach, for an organisation admin to hand to a coach.
+
+    Made when a person asks an organisation for a coach, or when their last coach of an
+    organisation stops (deactivated): the admin of that organisation sees the person's
+    name and e-mail address on the list of participants without a coach (nothing of
+    their answers) and chooses a coach. Closed when a coach is assigned (``assignment``)
+    or when the participant no longer wants one (``cancelled_at``).
+    """
+
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coach_requests"
+    )
+    reason = models.CharField(max_length=20, choices=CoachRequestReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    assignment = models.ForeignKey(
+        CoachAssignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The participant saw the news that a coach was assigned (shown once on the course page).
+    participant_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(closed_at=None),
+                name="coach_request_one_open_per_participant",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"coach request of {self.participant_id} at {self.organisation_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -14,7 +14,8 @@ same facts always give the same answer. Rules (documented in ``docs/course.md``)
 - A feedback-moment exercise of week n keeps week n+1 closed until the coach has responded
   (which needs the participant to have submitted it), unless the coach has turned feedback
   blocking off for this participant. When the response comes after the scheduled moment,
-  the week opens at the response, and later weeks follow from there.
+  the week opens at the response, and later weeks follow from there. Waiting that is
+  turned on later (a coach joins) never closes a week whose scheduled moment came first.
 - Check-ins: week 0 is due at enrolment; week n is due at the end of week n (one week of
   active time after it opened, or when week n+1 opened, whichever is first); a follow-up
   is due a number of calendar months after the course ends (end of the last week).
@@ -108,6 +109,10 @@ class EnrolmentFacts:
     responded: Mapping[str, datetime] = field(default_factory=dict)
     # The coach can turn feedback blocking off for this participant.
     feedback_blocks: bool = True
+    # Waiting for feedback was (re)started at this moment (a coach joined a course that
+    # ran without one, or turned waiting on again): a week whose scheduled moment came
+    # before it opened without waiting, so it stays open. None: from the start.
+    feedback_blocks_since: datetime | None = None
 
 
 OpenReason = Literal["start", "schedule", "coach"]
@@ -271,6 +276,9 @@ def course_state(
         else:
             scheduled = _advance(prev_opened, settings.week_length, pauses)
             gate, waiting, feedback_reason = _feedback_gate(shape, facts, n - 1, now)
+            since = facts.feedback_blocks_since
+            if since is not None and scheduled is not None and scheduled <= since:
+                gate, waiting = None, ()  # it opened before waiting (re)started
             if scheduled is None:
                 candidate, locked_reason = None, "paused"
             elif scheduled > now:

@@ -8,8 +8,9 @@ Three ideas of the seed article drive everything here:
   lasted changes the approach (chronic loneliness first needs self-knowledge and skills,
   then connections);
 * the 8-week course is for someone whose loneliness lasts (persistent or chronic), who
-  wants to change, is open to learning and reads and writes without difficulty; everyone
-  else gets a route that fits, and a "yes" to the safety question shows crisis help first.
+  wants to change, is open to learning and reads and writes (with some difficulty: after
+  a talk with a coach); everyone else gets a route that fits, and a "yes" to the safety
+  question shows crisis help first.
 
 :func:`derive_inputs` is the one derivation of the rules' inputs from per-instrument
 facts (:class:`InputSummary`: which loneliness scale counts, how isolation instruments
@@ -90,6 +91,8 @@ DURATION_ANSWER_MONTHS: dict[str, tuple[int, int | None] | None] = {
 
 # The seed's conditions for the course, in the order they are explained.
 COURSE_CONDITIONS = ("wish_to_change", "open_to_learning", "literacy")
+# Reading answers that fit the course; "some_difficulty" needs the coach's agreement.
+COURSE_LITERACY = ("yes", "some_difficulty")
 
 
 class ProfileInputError(ValueError):
@@ -250,8 +253,14 @@ class Facts:
         )
 
     def meets_course_conditions(self) -> bool:
+        # Reading with some difficulty still fits (short sentences), with a coach's
+        # agreement (Classification.course_needs_coach_agreement).
         i = self.inputs
-        return i.wish_to_change == "yes" and i.open_to_learning == "yes" and i.literacy == "yes"
+        return (
+            i.wish_to_change == "yes"
+            and i.open_to_learning == "yes"
+            and i.literacy in COURSE_LITERACY
+        )
 
 
 @dataclass(frozen=True)
@@ -447,7 +456,8 @@ ROUTE_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "route.course_chronic",
-        "lonely, chronic, wants to change, open to learning, reads and writes without difficulty",
+        "lonely, chronic, wants to change, open to learning, reads and writes (with some "
+        "difficulty: with the coach's agreement)",
         "course",
         lambda f: _lonely(f) and f.duration_band == "chronic" and f.meets_course_conditions(),
         "The seed's four conditions for the 8-week course.",
@@ -455,16 +465,17 @@ ROUTE_RULES: tuple[Rule, ...] = (
     Rule(
         "route.course_persistent",
         "lonely, persistent (6 months-2 years), wants to change, open to learning, reads "
-        "and writes without difficulty",
+        "and writes (with or without some difficulty)",
         "course",
         lambda f: _lonely(f) and f.duration_band == "persistent" and f.meets_course_conditions(),
         "The course is made for chronic loneliness; for persistent loneliness the coach "
-        "and the person decide together (course_needs_coach_agreement).",
+        "and the person decide together (course_needs_coach_agreement), as for someone "
+        "who reads with some difficulty (the readings have short sentences).",
     ),
     Rule(
         "route.alternative_support",
         "lonely, persistent or chronic, but a course condition is not met (not sure about "
-        "change, not open to learning, reads with difficulty, or not answered)",
+        "change, not open to learning, cannot read and write, or not answered)",
         "alternative_support",
         lambda f: _lonely(f) and f.duration_band in ("persistent", "chronic"),
         "A personal conversation with a coach or welfare worker, spoken support "
@@ -562,7 +573,7 @@ def _unmet_conditions(facts: Facts) -> tuple[str, ...]:
         return ()
     unmet = ["duration_unknown"] if facts.duration_band == "unknown" else []
     for name in COURSE_CONDITIONS:
-        if getattr(facts.inputs, name) != "yes":
+        if getattr(facts.inputs, name) not in (COURSE_LITERACY if name == "literacy" else ("yes",)):
             unmet.append(name)
     return tuple(unmet)
 
@@ -654,7 +665,10 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
         duration_band=d_rule.outcome,
         route=route,
         underlying_route=underlying,
-        course_needs_coach_agreement=(effective == "course" and d_rule.outcome == "persistent"),
+        course_needs_coach_agreement=(
+            effective == "course"
+            and (d_rule.outcome == "persistent" or inputs.literacy == "some_difficulty")
+        ),
         unmet_conditions=_unmet_conditions(facts) if effective == "alternative_support" else (),
         rule_ids=tuple(rule_ids),
         conversation_offered=offer is not None,
@@ -1258,6 +1272,7 @@ def required_text_keys() -> dict[str, str]:
     for rule in ROUTE_RULES:
         keys[f"why.{_suffix(rule.id)}"] = "text"
     keys["why.coach_agreement"] = "text"
+    keys["why.coach_agreement_reading"] = "text"
     keys["unmet.loneliness_unknown"] = "text"
     keys["unmet.duration_unknown"] = "text"
     for condition, vocabulary in (
@@ -1628,8 +1643,10 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
     effective = c.effective_route
     route_rule = next(r for r in c.rule_ids if r.startswith("route."))
     route: list[str] = [say(f"why.{_suffix(route_rule)}")]
-    if c.course_needs_coach_agreement:
+    if c.course_needs_coach_agreement and c.duration_band == "persistent":
         route.append(say("why.coach_agreement"))
+    if c.course_needs_coach_agreement and i.literacy == "some_difficulty":
+        route.append(say("why.coach_agreement_reading"))
     for condition in c.unmet_conditions:
         if condition in COURSE_CONDITIONS:
             answer = getattr(i, condition)
@@ -1687,6 +1704,7 @@ def summary_text_keys() -> tuple[str, ...]:
         *(f"summary.feeling.{name}" for name in SUMMARY_FEELINGS),
         *(f"summary.situation.{name}" for name in SUMMARY_SITUATIONS),
         *(f"summary.next.{route}" for route in ROUTES),
+        "summary.next.course_coach_first",
     )
 
 
@@ -1724,11 +1742,14 @@ def result_in_short(profile: Profile, lang: str = "nl") -> ResultInShort:
         feeling = "lonely"
     situation = "unknown" if i.isolated is None else ("isolated" if i.isolated else "not_isolated")
     route = c.effective_route
+    next_step = route
+    if route == "course" and c.course_needs_coach_agreement:
+        next_step = "course_coach_first"  # the course, after a talk with a coach
     return ResultInShort(
         lang=lang,
         title=texts.text("summary.title", lang),
         feeling=texts.text(f"summary.feeling.{feeling}", lang),
         situation=texts.text(f"summary.situation.{situation}", lang),
-        next_step=texts.text(f"summary.next.{route}", lang),
+        next_step=texts.text(f"summary.next.{next_step}", lang),
         route=route,
     )

@@ -79,3 +79,34 @@ class OpenWeekForm(forms.Form):
 
 class AnswerTextForm(forms.Form):
     text = forms.CharField(required=False, max_length=MAX_TEXT, strip=False)
+
+
+class AskCoachForm(forms.Form):
+    """Ask an organisation for a coach. The organisation is chosen only when there is
+    more than one; the consent to share is asked only when it is not given yet."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Which organisation do you ask?"),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose an organisation from the list."),
+            "invalid_choice": _("Choose an organisation from the list."),
+        },
+    )
+    consent_share = forms.BooleanField(
+        label=_("Yes, the coach I get may see my answers and results."),
+        required=True,
+        error_messages={
+            "required": _("A coach can only help you with this if you agree. You may say no.")
+        },
+    )
+
+    def __init__(self, *args, organisations, needs_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+            self.fields["organisation"].widget = forms.HiddenInput()
+        if not needs_consent:
+            del self.fields["consent_share"]

@@ -37,6 +37,9 @@ class Enrolment(models.Model):
     reason = models.TextField(blank=True, max_length=2000)
     # The coach can turn "feedback moments block the next week" off for this participant.
     feedback_blocks = models.BooleanField(default=True)
+    # Waiting for feedback (re)started at this moment (a coach joined a course that ran
+    # without one): weeks that had opened by then stay open (verbind.core.course).
+    feedback_blocks_since = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     # What the participant plans after the course (in their summary).
     plan_after_course = models.TextField(blank=True, max_length=5000)

@@ -12,12 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from verbind.accounts.domain.consent import consent_text, has_consent
+from verbind.accounts.models import ConsentPurpose
 from verbind.accounts.permissions import login_required
+from verbind.coaching.domain import assignments as coach_assignments
 from verbind.core.battery import AnswerError as CheckInAnswerError
 from verbind.course import access, forms
 from verbind.course.domain import answers as answer_domain
 from verbind.course.domain import checkins, progress, summary
 from verbind.course.domain import enrolment as enrolment_domain
+from verbind.course.domain.coach_status import coach_status
 from verbind.course.domain.facts import situation
 from verbind.course.markdown import render as render_markdown
 from verbind.course.models import CheckIn, ExerciseAnswer
@@ -77,6 +81,9 @@ def _wants_json(request) -> bool:
 def overview(request):
     enrolment = access.own_enrolment_or_none(request)
     lang = _lang()
+    coach = coach_status(request.user)
+    if coach.news is not None:  # told once, on this page
+        coach_assignments.mark_told(coach.news)
     if enrolment is None:
         return render(
             request,
@@ -84,6 +91,7 @@ def overview(request):
             {
                 "eligibility": enrolment_domain.eligibility(request.user),
                 "last_ended": enrolment_domain.last_ended(request.user),
+                "coach": coach,
             },
         )
     s = situation(enrolment)
@@ -108,6 +116,7 @@ def overview(request):
             "due": s.due_check_ins,
             "current": s.state.current_week,
             "finished": s.state.finished(s.now),
+            "coach": coach,
         },
     )
 
@@ -176,6 +185,58 @@ def stop(request):
     )
 
 
+# --- a coach: asking an organisation for one --------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def ask_coach(request):
+    """Ask an organisation for a coach. Its admin sees the person's name and e-mail address
+    (nothing of their answers) and chooses a coach; the course goes on meanwhile."""
+    coach = coach_status(request.user)
+    if coach.has_coach or coach.request is not None:
+        return redirect("course:overview")
+    choices = coach_assignments.organisations_with_coaches()
+    organisations = list(choices)
+    needs_consent = not has_consent(request.user, ConsentPurpose.SHARE_WITH_COACH)
+    form = forms.AskCoachForm(
+        request.POST or None, organisations=choices, needs_consent=needs_consent
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            coach_assignments.request_coach(
+                request.user, form.cleaned_data["organisation"], _lang()
+            )
+        except coach_assignments.HandoverError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("You asked for a coach. We tell you here when you have one."),
+            )
+            return redirect("course:overview")
+    return render(
+        request,
+        "course/ask_coach.html",
+        {
+            "form": form,
+            "organisations": organisations,
+            "consent_text": consent_text(ConsentPurpose.SHARE_WITH_COACH) if needs_consent else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def cancel_coach_request(request):
+    open_request = coach_assignments.open_request(request.user)
+    if open_request is not None:
+        coach_assignments.cancel_request(open_request)
+        messages.success(request, _("Fine. You do not get a coach. You can ask again later."))
+    return redirect("course:overview")
+
+
 # --- weeks and exercises ---------------------------------------------------------------
 
 
@@ -228,6 +289,7 @@ def week(request, number: int):
             "lang": lang,
             "max_photo_mb": answer_domain.MAX_IMAGE_BYTES // 1024 // 1024,
             "next_open": number < programme.week_count and s.state.week(number + 1).is_open,
+            "has_coach": coach_assignments.has_coach(request.user),
         },
     )
 
@@ -269,8 +331,10 @@ def answer(request, exercise_id: str):
                 "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M"),
             }
         )
-    if action == "submit":
+    if action == "submit" and coach_assignments.has_coach(request.user):
         messages.success(request, _("Sent to your coach. Well done!"))
+    elif action == "submit":
+        messages.success(request, _("Done. Well done!"))
     else:
         messages.success(request, _("Your answer is saved."))
     return redirect(reverse("course:week", args=[saved.week]) + f"#exercise-{exercise_id}")
@@ -366,7 +430,11 @@ def check_in_done(request, key: str):
         done = CheckIn.objects.get(enrolment=enrolment, key=key)
     except CheckIn.DoesNotExist:
         raise Http404("no such check-in") from None
-    return render(request, "course/check_in_done.html", {"check_in": done})
+    return render(
+        request,
+        "course/check_in_done.html",
+        {"check_in": done, "has_coach": coach_assignments.has_coach(request.user)},
+    )
 
 
 # --- progress and summary --------------------------------------------------------------

@@ -336,6 +336,19 @@ def _enrolled_course(request, route: str):
     return enrolled_card(request.user)
 
 
+def _course_coach(request, classification) -> str:
+    """For the course route: "with" when a coach follows this person; without one,
+    "without" (the course then runs on its own) or "ask" when the course needs a talk
+    with a coach first; "" for anyone else, so the page promises what will happen."""
+    if classification.effective_route != "course" or not request.user.is_authenticated:
+        return ""
+    from verbind.coaching.domain.assignments import has_coach
+
+    if has_coach(request.user):
+        return "with"
+    return "ask" if classification.course_needs_coach_agreement else "without"
+
+
 @require_safe
 def result(request):
     """The result of a finished test that is not saved (yet)."""
@@ -358,6 +371,7 @@ def result(request):
             "last_question": progress.total,
             "route": profile.classification.effective_route,
             "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
+            "course_coach": _course_coach(request, profile.classification),
         }
     )
     response = render(request, "screening/result.html", context)
@@ -407,6 +421,7 @@ def saved_result(request, pk: int):
             # The route after crisis help: its next step may need a link (the course).
             "route": profile.classification.effective_route,
             "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
+            "course_coach": _course_coach(request, profile.classification),
         }
     )
     return render(request, "screening/result.html", context)

@@ -32,8 +32,8 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
-from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
+from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role, User
+from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachRequest, CoachShare
 from verbind.core.battery import batteries
 from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
@@ -130,6 +130,20 @@ def export_data(user: User, lang: str | None = None) -> dict[str, Any]:
                     ),
                 )
             )
+        ],
+        # Asking an organisation for a coach (or put on its list when a coach stopped).
+        "coach_requests": [
+            {
+                "organisation": r.organisation.name,
+                "reason": r.reason,
+                "asked_at": _dt(r.created_at),
+                "closed_at": _dt(r.closed_at),
+                "cancelled_at": _dt(r.cancelled_at),
+                "coach": r.assignment.coach.display_name if r.assignment_id else None,
+            }
+            for r in CoachRequest.objects.filter(participant=user)
+            .select_related("organisation", "assignment__coach")
+            .order_by("created_at", "pk")
         ],
         "measurements": [
             {
@@ -575,6 +589,23 @@ def _csv_safe(value: Any) -> Any:
 
 
 @transaction.atomic
+def work_organisations(user: User) -> list:
+    """The organisations where this person is or was a coach or an organisation admin.
+
+    Such a work account is not deleted by its owner (nor by the retention rule): it holds
+    the record of which coach saw which participant's data, their notes and feedback. The
+    organisation deactivates it; see docs/decisions.md."""
+    rows = (
+        Membership.objects.filter(user=user, role__in=[Role.COACH, Role.ORG_ADMIN])
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    seen: dict[int, object] = {}
+    for m in rows:
+        seen.setdefault(m.organisation_id, m.organisation)
+    return list(seen.values())
+
+
 def delete_account(user: User) -> None:
     """Delete the person and everything about them. Nothing is kept."""
     Alert.objects.filter(participant=user).delete()
@@ -582,6 +613,7 @@ def delete_account(user: User) -> None:
     Enrolment.objects.filter(participant=user).delete()
     CoachNote.objects.filter(participant=user).delete()
     CoachShare.objects.filter(assignment__participant=user).delete()
+    CoachRequest.objects.filter(participant=user).delete()
     CoachAssignment.objects.filter(participant=user).delete()
     Measurement.objects.filter(participant=user).delete()
     ConsentRecord.objects.filter(user=user).delete()

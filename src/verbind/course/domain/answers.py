@@ -77,7 +77,9 @@ def save_draft(
     if answer.status == AnswerStatus.SUBMITTED:
         if text == answer.text:
             return answer  # a late autosave of what was submitted: nothing to do
-        raise AnswerError(_("You already sent this answer to your coach."), "submitted")
+        raise AnswerError(
+            _("This answer is finished already. It can no longer be changed."), "submitted"
+        )
     answer.text = text
     answer.updated_at = now
     answer.save(update_fields=["text", "updated_at"])
@@ -93,7 +95,9 @@ def submit(
     text = _check_text(text)
     answer = _open_answer(enrolment, exercise_id, now)
     if answer.status == AnswerStatus.SUBMITTED:
-        raise AnswerError(_("You already sent this answer to your coach."), "submitted")
+        raise AnswerError(
+            _("This answer is finished already. It can no longer be changed."), "submitted"
+        )
     if not text.strip() and not answer.has_image:
         raise AnswerError(_("Write something first, or add a photo."), "empty")
     answer.text = text
@@ -151,7 +155,9 @@ def attach_image(
     kind = check_image(data, declared_type)
     answer = _open_answer(enrolment, exercise_id, now)
     if answer.status == AnswerStatus.SUBMITTED:
-        raise AnswerError(_("You already sent this answer to your coach."), "submitted")
+        raise AnswerError(
+            _("This answer is finished already. It can no longer be changed."), "submitted"
+        )
     answer.image = data
     answer.image_type = kind
     answer.image_size = len(data)
@@ -166,7 +172,9 @@ def remove_image(enrolment: Enrolment, exercise_id: str, now: datetime | None = 
     now = now or timezone.now()
     answer = _open_answer(enrolment, exercise_id, now)
     if answer.status == AnswerStatus.SUBMITTED:
-        raise AnswerError(_("You already sent this answer to your coach."), "submitted")
+        raise AnswerError(
+            _("This answer is finished already. It can no longer be changed."), "submitted"
+        )
     answer.image, answer.image_type, answer.image_size = None, "", None
     answer.save(update_fields=["image", "image_type", "image_size"])
     return answer

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from verbind.coaching.domain.assignments import has_coach
 from verbind.core.programme import DEFAULT_PROGRAMME
 from verbind.course.domain.programmes import get_programme
 from verbind.course.models import Enrolment, Pause, WeekOpening
@@ -104,6 +105,9 @@ def enrol(
                 route_at_enrolment=who.route,
                 reason=reason,
                 last_activity_at=now,
+                # Without a coach nobody would respond: the weeks open by time alone
+                # until a coach is assigned (coaching.domain.assignments.assign_coach).
+                feedback_blocks=has_coach(participant),
             )
     except IntegrityError:  # two clicks at once: the first one enrolled
         raise EnrolmentError(_("You are already taking part in the course.")) from None
@@ -190,9 +194,12 @@ def open_week(enrolment: Enrolment, week: int, coach, now: datetime | None = Non
 
 
 @transaction.atomic
-def set_feedback_blocking(enrolment: Enrolment, blocks: bool) -> None:
+def set_feedback_blocking(enrolment: Enrolment, blocks: bool, now: datetime | None = None) -> None:
+    """Turning waiting back on counts from now: a week that opened stays open."""
+    if blocks and not enrolment.feedback_blocks:
+        enrolment.feedback_blocks_since = now or timezone.now()
     enrolment.feedback_blocks = blocks
-    enrolment.save(update_fields=["feedback_blocks"])
+    enrolment.save(update_fields=["feedback_blocks", "feedback_blocks_since"])
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ def _facts(enrolment: Enrolment, pauses, openings, answers, responded) -> core.E
             a.exercise_id: responded[a.pk] for a in answers if a.pk in responded and a.submitted_at
         },
         feedback_blocks=enrolment.feedback_blocks,
+        feedback_blocks_since=enrolment.feedback_blocks_since,
     )
 
 
