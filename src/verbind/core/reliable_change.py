@@ -11,7 +11,7 @@ The method needs a standard deviation at baseline (SD1) and a reliability (r). T
 defaults below state where each value comes from and whether it was verified; most are
 NOT verified and are conservative placeholders (see ``docs/reliable-change.md``). When the
 baseline scores of the participant's own cohort are given (enough of them), their SD is
-used instead of the default, as the issue asks.
+used instead of the default.
 
 A verdict is about a score, never a diagnosis. Pure Python: no Django imports.
 """
