@@ -8,10 +8,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIXES = {".py", ".yaml", ".yml", ".md", ".html", ".txt", ".po", ".js", ".css"}
-# "issue 2", "issues 3 and 4", "the issue", "the issue's", "finding 3"; not "no issues"
-# (Django's check --deploy wording) or "issued".
+# "issue 2", "issues 3 and 4", "the issue", "the issue's", "finding 3", and the folder the
+# project's reference notes were kept in; not "no issues" (Django's check --deploy
+# wording) or "issued".
 OUTSIDE_REFERENCE = re.compile(
-    r"\bissues?\s+\d|\bthe issue\b|\bissue's\b|\bfinding\s+\d", re.IGNORECASE
+    r"\bissues?\s+\d|\bthe issue\b|\bissue's\b|\bfinding\s+\d|\bshared/", re.IGNORECASE
 )
 
 
@@ -33,7 +34,13 @@ def test_no_text_refers_to_work_items_instead_of_the_product():
 
 
 def test_the_pattern_catches_the_usual_phrasings():
-    for text in ("as in issue 2:", "as the issue asks", "the issue's yardstick", "Finding 3"):
+    for text in (
+        "as in issue 2:",
+        "as the issue asks",
+        "the issue's yardstick",
+        "Finding 3",
+        "Facts: shared/instruments-reference.md",
+    ):
         assert OUTSIDE_REFERENCE.search(text), text
     for text in ("must report no issues", "a token is issued"):
         assert not OUTSIDE_REFERENCE.search(text), text
