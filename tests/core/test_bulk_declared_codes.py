@@ -258,3 +258,12 @@ def test_rosenberg_items_recoded_before_are_flagged():
         for r in rows
     ]
     assert "opposite directions" in _findings(bulk.score_frame(pl.DataFrame(recoded)))["problem"][0]
+
+
+def test_a_named_coding_says_its_form_too():
+    mapping = bulk.parse_mapping({"codings": {"djg11": "manual"}})
+    assert mapping.forms == {"djg11": "three_point"}
+    out = bulk.score_frame(frame_of([manual_codes("djg11", lonely=False)]), mapping).frame
+    assert out["djg11_total"].to_list() == [0]
+    with pytest.raises(bulk.BulkInputError, match="a coding of the three_point form, but"):
+        bulk.parse_mapping({"forms": {"djg11": "five_point"}, "codings": {"djg11": "manual"}})

@@ -246,6 +246,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
         raise fail("forms", "expected a mapping of instrument -> answer form")
     for inst_id, form in forms.items():
         _check_form(str(inst_id), form, fail, f"forms.{inst_id}")
+    forms = {str(k): str(v) for k, v in forms.items()}
 
     codings: dict[str, Coding] = {}
     raw_codings = data.get("codings") or {}
@@ -263,7 +264,15 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
         else:
             raise fail(path, "not an instrument id or a standard column name (e.g. djg11_3)")
         if isinstance(table, str):
-            table = _named_coding(inst, table, fail, path)
+            form_id, table = _named_coding(inst, table, fail, path)
+            # A named coding belongs to one answer form: it says the form too.
+            declared = forms.setdefault(inst.id, form_id)
+            if declared != form_id:
+                raise fail(
+                    path,
+                    f"coding {raw_codings[target]!r} is a coding of the {form_id} form, but "
+                    f"forms.{inst.id} says {declared}",
+                )
         if not isinstance(table, Mapping) or not table:
             raise fail(
                 path,
@@ -298,7 +307,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
         raise fail("value_labels", f"expected true or false, got {value_labels!r}")
     return ColumnMapping(
         columns={str(k): str(v) for k, v in columns.items()},
-        forms={str(k): str(v) for k, v in forms.items()},
+        forms=forms,
         codings=codings,
         settings=dict(settings),
         value_labels=value_labels,
@@ -308,9 +317,9 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
 
 def _named_coding(
     inst: Instrument, name: str, fail: Callable[[str, str], Exception], where: str
-) -> Mapping[int, str]:
-    """A coding named in the instrument definition (``djg11: manual``)."""
-    named = {n: c for form in inst.forms.values() for n, c in form.codings.items()}
+) -> tuple[str, Mapping[int, str]]:
+    """A coding named in the instrument definition (``djg11: manual``) and its form."""
+    named = {n: (f.id, c) for f in inst.forms.values() for n, c in f.codings.items()}
     if name not in named:
         known = ", ".join(sorted(named)) or "none"
         raise fail(where, f"{inst.id} has no coding named {name!r}; named codings: {known}")
