@@ -188,3 +188,16 @@ def test_lonely_either_way_but_how_strongly_is_open():
 def test_a_complete_answer_set_reads_as_before():
     t = score("djg11", djg11({str(n): int(n <= 2) for n in range(1, 12)})).total
     assert (t.value, t.level, t.meets_cutoff) == (2, "not_lonely", False)
+
+
+def test_an_open_cut_off_inside_one_band_is_also_said_plainly():
+    # A cut-off moved to 3: 2 or 3 are both "moderately lonely" on the DJG-6 bands, but one
+    # side is lonely and the other not.
+    answers = {"2": "yes", "3": "yes", "4": "yes", "5": "yes", "6": "yes"}  # total 2 + item 1
+    settings = {"djg6_lonely_cutoff": 3}
+    r = score("djg6", answers, settings=settings)
+    assert (r.total.value, r.total.level, r.total.meets_cutoff) == (2, "moderately_lonely", None)
+    p = profile.build_profile({"djg6": r}, settings=settings, today=TODAY)
+    assert p.inputs.lonely is None and p.loneliness.instrument == "djg6"
+    feeling = next(s for s in profile.explain(p, "en").sections if s.id == "feeling").paragraphs
+    assert "did not answer one question" in feeling[0]

@@ -1075,7 +1075,7 @@ def build_profile(
                 for inst_id in LONELINESS_PREFERENCE
                 if inst_id in by_id
                 for m in [_measure(by_id[inst_id], "total", values)]
-                if m is not None and m.level == INDETERMINATE
+                if m is not None and m.value is not None and m.flagged is None and m.unanswered
             ),
             None,
         )
@@ -1432,17 +1432,18 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
 
     feeling: list[str] = []
     m = profile.loneliness
-    # One unanswered question left the result open (the DJG scales allow one).
-    uncertain = m is not None and m.level == INDETERMINATE and m.unanswered == 1
+    # One unanswered question left the result open (the DJG scales allow one): whether
+    # lonely at all (cut-off), or only how strongly (band).
+    open_answer = m is not None and m.value is not None and m.unanswered == 1
     if i.lonely is None:
-        if uncertain and m is not None and m.value is not None:
+        if open_answer and m is not None and m.value is not None and m.flagged is None:
             feeling.append(say("feeling.uncertain_lonely"))
             feeling.append(say("feeling.score_plain", value=m.value, min=m.min, max=m.max))
         else:
             feeling.append(say("feeling.unknown"))
     else:
         feeling.append(say("feeling.lonely" if i.lonely else "feeling.not_lonely"))
-        if uncertain and m is not None and m.value is not None:
+        if open_answer and m is not None and m.value is not None and m.level == INDETERMINATE:
             feeling.append(say("feeling.score_plain", value=m.value, min=m.min, max=m.max))
             feeling.append(say("feeling.uncertain_level"))
         elif m is not None and m.value is not None:
