@@ -113,6 +113,10 @@ def test_a_column_coding_adds_to_the_instruments_and_other_codes_are_reported():
     assert result.frame["djg11_total"].to_list() == [0, None]  # 9 = not answered; 4 unknown
     bad = result.errors.filter(pl.col("problem") == bulk.INVALID_ANSWER)
     assert bad.select("row", "column", "value").rows() == [(2, "djg11_5", "4")]
+    # What is allowed is what the file declared, not the definition's own codes.
+    assert bad["allowed"][0] == (
+        "1=no/nee; 2=more or less/min of meer; 3=yes/ja (the file's declared coding)"
+    )
 
 
 def test_an_unknown_coding_name_is_refused():

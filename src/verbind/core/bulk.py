@@ -1020,6 +1020,9 @@ def _plan_column(
     pos_of = {k: n for n, k in enumerate(keys)}
     resolver = _ColumnResolver(inst, item, form, coding, labels, decimal_comma)
     allowed = "; ".join(allowed_answers(inst, item, form))
+    if resolver.declared_only:
+        # The definition's codes do not apply to this file: list the codes it declared.
+        allowed = _declared_allowed(inst, item, coding, labels) or allowed
     series = frame.get_column(column)
     dtype = series.dtype
     has_nulls = series.null_count() > 0  # known without a pass over the data
@@ -1079,6 +1082,20 @@ def _coding_for(mapping: ColumnMapping, inst: Instrument, item_id: str) -> Codin
     return Coding(
         by_code={**whole.by_code, **own.by_code}, by_label={**whole.by_label, **own.by_label}
     )
+
+
+def _declared_allowed(
+    inst: Instrument, item: Item, coding: Coding | None, labels: Mapping[Any, str] | None
+) -> str:
+    """The codes a file declared for an item (mapping coding, else SPSS value labels)."""
+    options = {o.key: o for f in item.forms for o in inst.forms[f].options}
+    parts = []
+    for code, key in sorted((coding.by_code if coding else {}).items()):
+        text = "not answered" if key is None else f"{options[key].label.en}/{options[key].label.nl}"
+        parts.append(f"{code}={text}")
+    if not parts and labels:
+        parts = [f"{as_code(v) if as_code(v) is not None else v}={t}" for v, t in labels.items()]
+    return "; ".join(parts) + " (the file's declared coding)" if parts else ""
 
 
 def scale_column(inst: Instrument, scale_id: str) -> str:
