@@ -271,3 +271,25 @@ def test_a_named_coding_says_its_form_too():
     assert out["djg11_total"].to_list() == [0]
     with pytest.raises(bulk.BulkInputError, match="a coding of the three_point form, but"):
         bulk.parse_mapping({"forms": {"djg11": "five_point"}, "codings": {"djg11": "manual"}})
+
+
+def test_a_3_point_file_read_as_5_point_is_flagged():
+    """No forms: declared, and nothing but codes 1-3 in every column: on the 5-point form
+    nobody would have answered nee or nee!, so the file is almost surely 3-point."""
+    frame = _demo("three_point", n=40)
+    result = bulk.score_frame(frame)
+    found = result.errors.filter(pl.col("problem").str.starts_with(bulk.CODES_LOOK_SHORTER))
+    assert found.height == 1 and found["row"].to_list() == [None]
+    assert "every code lies between 1 and 3" in found["problem"][0]
+    assert (
+        "forms: {djg11: three_point}, codings: {djg11: one of manual, yes_first}"
+        in (found["problem"][0])
+    )
+    assert found["problem"][0] in result.warnings
+    # A real 5-point file, and a declared 3-point one, are not.
+    for frame, mapping in (
+        (_demo("five_point", n=40), {}),
+        (_demo("three_point", n=40), {"codings": {"djg11": "yes_first"}}),
+    ):
+        result = bulk.score_frame(frame, bulk.parse_mapping(mapping))
+        assert not result.errors["problem"].str.starts_with(bulk.CODES_LOOK_SHORTER).any()

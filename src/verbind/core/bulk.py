@@ -1330,10 +1330,10 @@ def score_frame(
 
     reversed_rows: list[dict[str, Any]] = []
     for ic in found:
-        finding = _reversed_pattern(scored, work, ic)
-        if finding is not None:
-            warnings.append(finding["problem"])
-            reversed_rows.append(finding)
+        for finding in (_short_form_codes(frame, stats, ic), _reversed_pattern(scored, work, ic)):
+            if finding is not None:
+                warnings.append(finding["problem"])
+                reversed_rows.append(finding)
 
     lap("report")
     columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
@@ -1755,6 +1755,54 @@ def _wording_groups(inst: Instrument, scale, form: str | None) -> tuple[list[str
         elif last > first:
             rising.append(item_id)
     return falling, rising
+
+
+CODES_LOOK_SHORTER = "codes look like another answer form"
+
+
+def _short_form_codes(frame: pl.DataFrame, stats: Mapping[str, Any], ic: InstrumentColumns):
+    """A finding when an instrument read with its default form (no ``forms:`` declared)
+    has, in every column and at least :data:`PATTERN_MIN_ROWS` rows, only codes of a
+    shorter form whose codes must be declared (a DJG file with nothing but 1, 2 and 3 is
+    almost surely 3-point: on the 5-point form nobody would have said nee or nee!)."""
+    inst = ic.instrument
+    if ic.form is not None or frame.height < PATTERN_MIN_ROWS:
+        return None
+    default = inst.forms[inst.items[0].default_form]
+    seen: set[int] = set()
+    for col in ic.columns.values():
+        dtype = frame.schema[col]
+        if dtype.is_integer():
+            lo, hi = stats.get(f"{col}\0min"), stats.get(f"{col}\0max")
+            values = [] if lo is None else [lo, hi]
+        elif dtype == pl.Null:
+            continue
+        else:
+            values = [v for v in stats.get(f"{col}\0unique") or [] if not is_missing(v)]
+        codes = [as_code(v) for v in values]
+        if any(c is None for c in codes):
+            return None  # labels or other text: the form does not matter for those
+        seen.update(c for c in codes if c is not None)
+    for form in inst.forms.values():
+        codes = {o.code for o in form.options}
+        if form.declare_file_codes and seen and seen <= codes and len(codes) < len(default.options):
+            names = ", ".join(form.codings)
+            return {
+                "row": None,
+                "instrument": inst.id,
+                "column": ", ".join(ic.columns.values()),
+                "item": None,
+                "value": None,
+                "problem": (
+                    f"{CODES_LOOK_SHORTER}: {inst.short_title} ({inst.id}): every code lies "
+                    f"between {min(codes)} and {max(codes)}, but the file is read with the "
+                    f"{default.id} form ({len(default.options)} answers). If it is the "
+                    f"{form.id} form, say so and declare its coding (forms: {{{inst.id}: "
+                    f"{form.id}}}, codings: {{{inst.id}: one of {names}}})."
+                ),
+                "allowed": f"scored as read with the {default.id} form",
+            }
+    return None
 
 
 def _reversed_pattern(scored: pl.DataFrame, work: _Work, ic: InstrumentColumns):
