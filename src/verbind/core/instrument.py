@@ -184,7 +184,9 @@ class Scale:
                 return band
         return None
 
-    def read(self, low: float, high: float | None = None, threshold: float | None = None):
+    def read(
+        self, low: float, high: float | None = None, threshold: float | None = None
+    ) -> Reading:
         """The :class:`Reading` of a total that lies between ``low`` and ``high``.
 
         ``low`` is the sum of the answered items (nothing imputed); ``high`` what it would
