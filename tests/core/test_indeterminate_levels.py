@@ -201,3 +201,31 @@ def test_an_open_cut_off_inside_one_band_is_also_said_plainly():
     assert p.inputs.lonely is None and p.loneliness.instrument == "djg6"
     feeling = next(s for s in profile.explain(p, "en").sections if s.id == "feeling").paragraphs
     assert "did not answer one question" in feeling[0]
+
+
+def _definition(scale: dict) -> dict:
+    return {
+        "id": "t", "version": "1", "short_title": "T", "measures": "loneliness",
+        "title": {"nl": "t", "en": "t"}, "citation": "c",
+        "forms": {"f": {"options": [
+            {"key": "a", "code": 1, "label": {"nl": "a", "en": "a"}},
+            {"key": "b", "code": 2, "label": {"nl": "b", "en": "b"}},
+        ]}},
+        "items": [
+            {"id": str(n), "text": {"nl": f"v{n}", "en": f"q{n}"}, "key": {"a": 1, "b": 2}}
+            for n in (1, 2, 3)
+        ],
+        "scales": {"total": {"label": {"nl": "t", "en": "t"}, "items": "all", **scale}},
+    }  # fmt: skip
+
+
+def test_the_loader_keeps_missing_answers_and_open_levels_consistent():
+    from verbind.core.instrument import DefinitionError, parse_instrument
+
+    # Items scoring 1-2: a partial sum of two answers (2-4) could fall below the range 3-6.
+    with pytest.raises(DefinitionError, match="lowest points are 0"):
+        parse_instrument(_definition({"range": [3, 6], "max_missing": 1}))
+    parse_instrument(_definition({"range": [3, 6], "max_missing": 0}))
+    band = {"min": 3, "max": 6, "level": INDETERMINATE, "label": {"nl": "x", "en": "x"}}
+    with pytest.raises(DefinitionError, match="reserved"):
+        parse_instrument(_definition({"range": [3, 6], "bands": [band]}))
