@@ -112,3 +112,19 @@ def test_a_bad_language_is_refused():
     result = run("instruments", "--lang", "fr")
     assert result.exit_code == 2
     assert "fr" in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "declare your file's coding in the mapping file, e.g. codings: {djg11: manual}"),
+        ("nl", "geef in het mapping-bestand op welke codering uw bestand gebruikt"),
+    ],
+)
+def test_the_3_point_codes_say_a_file_must_declare_its_coding(lang, words):
+    result = run("instruments", "show", "djg11", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert words in out
+    label = {"en": ("no", "yes"), "nl": ("nee", "ja")}[lang]
+    assert f"manual = 1 {label[0]}, 2 " in out and f", 3 {label[1]}" in out

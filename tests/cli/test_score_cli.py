@@ -63,9 +63,12 @@ def test_score_csv_with_errors_file_and_group_table(tmp_path):
 def test_three_point_form_renamed_columns_and_settings_via_mapping(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
-        "columns:\n" + "".join(f"  q{i}: djg11_{i}\n" for i in range(1, 12)), encoding="utf-8"
+        "columns:\n"
+        + "".join(f"  q{i}: djg11_{i}\n" for i in range(1, 12))
+        + "codings:\n  djg11: yes_first\n",
+        encoding="utf-8",
     )
-    three = [3, 1, 1, 3, 1, 1, 3, 3, 1, 1, 3]  # 3-point: 1 yes, 2 more or less, 3 no
+    three = [3, 1, 1, 3, 1, 1, 3, 3, 1, 1, 3]  # declared 3-point: 1 yes, 2 more or less, 3 no
     src = tmp_path / "in.parquet"
     pl.DataFrame({f"q{i + 1}": [three[i], 2] for i in range(11)}).write_parquet(src)
     out = tmp_path / "out.parquet"
@@ -181,3 +184,69 @@ def test_nothing_to_score_and_no_problems_says_why_without_a_missing_file(tmp_pa
     assert "None" not in result.output
     assert "no row could be scored" in result.output
     assert not out.exists()
+
+
+# --- 3-point files: the coding is declared; reversed-looking answers are flagged ------------
+
+POSITIVE_ITEMS = {1, 4, 7, 8, 11}
+
+
+def _manual_row(lonely: bool) -> list[int]:
+    """The manual's 3-point codes (1 = nee, 2 = min of meer, 3 = ja)."""
+    return [
+        (1 if lonely else 3) if i in POSITIVE_ITEMS else (3 if lonely else 1) for i in range(1, 12)
+    ]
+
+
+def test_a_3_point_file_without_its_coding_is_refused_with_what_to_declare(tmp_path):
+    src = tmp_path / "ggd.csv"
+    survey([_manual_row(False), _manual_row(True)], ["a", "b"]).write_csv(src)
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out, "--form", "djg11=three_point")
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "DJG-11 (djg11), answer form three_point" in text
+    assert "manual = 1 nee, 2 min of meer, 3 ja" in text
+    assert "djg11: manual" in text
+    assert not out.exists()
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("forms: {djg11: three_point}\ncodings: {djg11: manual}\n", encoding="utf-8")
+    result = run("score", src, "-o", out, "--mapping", mapping)
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(out)["djg11_total"].to_list() == [0, 11]
+
+
+def test_answers_that_look_reversed_are_warned_on_screen_and_in_the_errors_file(tmp_path):
+    rows = [_manual_row(n % 5 == 0) for n in range(30)]  # one in five lonely
+    src = tmp_path / "in.csv"
+    survey(rows, ["x"] * 30).write_csv(src)
+    mapping = tmp_path / "m.yaml"
+    # The wrong coding for this file: its codes run the manual's way.
+    mapping.write_text(
+        "forms: {djg11: three_point}\ncodings: {djg11: yes_first}\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out, "--mapping", mapping)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Warning: answers look reversed: DJG-11 (djg11): 24 of 30 fully answered rows" in text
+    errors = pl.read_csv(tmp_path / "out.errors.csv")
+    finding = errors.filter(pl.col("problem").str.starts_with(bulk.ANSWERS_LOOK_REVERSED))
+    assert finding.height == 1 and finding["row"].to_list() == [None]
+    assert "codings: djg11: one of manual, yes_first" in finding["allowed"][0]
+
+
+def test_an_open_level_is_counted_and_reported(tmp_path):
+    row = [*CONNECTED[:10], None]  # ten answers, total 0: 0 or 1, not lonely either way
+    open_row = [1, 1, 1, 1, 5, 5, 1, 1, 5, 5, None]  # total 2 so far: 2 or 3
+    src = tmp_path / "in.csv"
+    survey([row, open_row], ["a", "b"]).write_csv(src)
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert re.search(r"rows with an indeterminate level\W+1 ", text)
+    scored = pl.read_csv(out)
+    assert scored["djg11_level"].to_list() == ["not_lonely", "indeterminate"]
+    errors = pl.read_csv(tmp_path / "out.errors.csv")
+    assert errors.filter(pl.col("row") == 2)["problem"][0].startswith("indeterminate: 1 of 11")

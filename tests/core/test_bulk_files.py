@@ -127,11 +127,12 @@ def test_mapping_renames_columns_declares_form_and_custom_codes(tmp_path):
         "columns:\n"
         + "".join(f"  V{i}: djg11_{i}\n" for i in range(1, 12))
         + "forms:\n  djg11: three_point\n"
-        + "codings:\n  djg11:\n    9: null\n    j: 'yes'\n",
+        + "codings:\n  djg11:\n    1: 'yes'\n    2: more_or_less\n    3: 'no'\n    9: null\n"
+        + "    j: 'yes'\n",
         encoding="utf-8",
     )
     mapping = bulk.load_mapping(mapping_file)
-    # 3-point codes: 1 = yes, 2 = more or less, 3 = no.
+    # 3-point codes, as declared: 1 = yes, 2 = more or less, 3 = no.
     three = [3, 1, 1, 3, 1, 1, 3, 3, 1, 1, 3]
     frame = pl.DataFrame({f"V{i + 1}": [str(three[i]), "9" if i == 0 else "j"] for i in range(11)})
     result = bulk.score_frame(frame, mapping)
@@ -200,7 +201,12 @@ def test_one_missing_answer_is_allowed_and_not_imputed():
     result = bulk.score_frame(frame)
     assert result.frame["djg11_total"].to_list() == [10]
     assert result.frame["djg11_emotional"].to_list() == [None]  # subscales allow none
-    assert result.errors.height == 0
+    # 10 or 11: severely or very severely lonely. Lonely either way, the band is open: not
+    # a problem, but reported as an indeterminate level.
+    assert result.frame["djg11_level"].to_list() == ["indeterminate"]
+    assert result.frame["djg11_total_cutoff"].to_list() == [True]
+    assert result.errors["problem"].str.starts_with(bulk.INDETERMINATE_LEVEL).all()
+    assert (result.incomplete_rows, result.indeterminate_rows) == (0, 1)
 
 
 def test_profile_columns_come_from_classify():

@@ -299,7 +299,9 @@ def test_the_questionnaire_weights_add_up_to_the_scores(case):
 
 def test_hand_worked_djg6_with_one_answer_missing():
     """yes, yes, no on the emotional items = 1+1+0; no, more or less on two social items =
-    1+1 and the third missing: total 4 (one missing is allowed), emotional 2, social absent."""
+    1+1 and the third missing: total 4 (one missing is allowed), emotional 2, social absent.
+    The missing item could make it 5 (severely lonely): the level is indeterminate, from
+    the instrument's own level system; lonely either way (4 and 5 are both >= 2)."""
     inst = get_instrument("djg6")
     answers = {"1": "yes", "2": "yes", "3": "no", "4": "no", "5": "more_or_less"}
     result = score(inst, answers)
@@ -310,7 +312,9 @@ def test_hand_worked_djg6_with_one_answer_missing():
         e["resource"]["code"]["coding"][0]["code"]: e["resource"] for e in bundle["entry"][1:]
     }
     assert by_code["total"]["valueInteger"] == 4
-    assert by_code["total"]["interpretation"][0]["coding"][0]["code"] == "moderately_lonely"
+    level = by_code["total"]["interpretation"][0]["coding"][0]
+    assert (level["code"], level["display"]) == ("indeterminate", "onbepaald")
+    assert by_code["total"]["interpretation"][1]["coding"][0]["code"] == "meets"
     assert by_code["emotional"]["valueInteger"] == 2
     assert "valueInteger" not in by_code["social"]
     assert by_code["social"]["dataAbsentReason"]["coding"][0]["code"] == "unknown"

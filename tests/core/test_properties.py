@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verbind.core.instrument import get_instrument, registry
+from verbind.core.instrument import INDETERMINATE, get_instrument, registry
 from verbind.core.scoring import ScoringError, score
 
 SCORED = sorted(i.id for i in registry().values() if i.scored)
@@ -62,12 +62,16 @@ def test_scores_stay_within_the_declared_range(inst_id, data):
         assert scale.min <= got.value <= scale.max
         # Answered items are summed; nothing is imputed.
         assert got.value == sum(r.item_scores[i] for i in scale.items if answers[i] is not None)
+        # A missing item could add its highest points: the total lies in [low, high].
+        low = got.value
+        high = low + sum(max(inst.item(i).key.values()) for i in got.missing)
         if scale.bands:
-            band = next(b for b in scale.bands if b.min <= got.value <= b.max)
-            assert got.level == band.level
+            ends = {next(b for b in scale.bands if b.min <= v <= b.max).level for v in (low, high)}
+            assert got.level == (ends.pop() if len(ends) == 1 else INDETERMINATE)
         if scale.cutoff is not None:
-            assert got.meets_cutoff in (True, False)
-            if not scale.bands and scale.cutoff.level:
+            ends = {scale.cutoff.applies(v) for v in (low, high)}
+            assert got.meets_cutoff == (ends.pop() if len(ends) == 1 else None)
+            if not scale.bands and scale.cutoff.level and got.meets_cutoff is not None:
                 want = scale.cutoff.level if got.meets_cutoff else scale.cutoff.otherwise_level
                 assert got.level == want
 
@@ -193,6 +197,15 @@ def _band_index(scale, level):
     return [b.level for b in scale.bands].index(level)
 
 
+def _band_span(inst, scale, result):
+    """The band indices of the lowest and highest total a result allows."""
+    levels = [b.level for b in scale.bands]
+    if result.level != INDETERMINATE:
+        return (levels.index(result.level),) * 2
+    high = result.value + sum(max(inst.item(i).key.values()) for i in result.missing)
+    return tuple(levels.index(scale.band_for(v).level) for v in (result.value, high))
+
+
 def _check_moved_only(inst, before, after, *, towards):
     """After an answer moved ``towards`` "worse" (lonelier, more isolated) or "better"
     (a larger network), no scale moved the other way."""
@@ -208,8 +221,12 @@ def _check_moved_only(inst, before, after, *, towards):
         else:
             assert step <= 0, scale.id
         if scale.bands:
-            band_step = sign * (_band_index(scale, b.level) - _band_index(scale, a.level))
-            assert band_step >= 0 if towards == "worse" else band_step <= 0
+            # An open level ("indeterminate") spans the bands its possible totals fall in:
+            # both ends of that span move the same way.
+            ia, ib = _band_span(inst, scale, a), _band_span(inst, scale, b)
+            for end in (0, 1):
+                band_step = sign * (ib[end] - ia[end])
+                assert band_step >= 0 if towards == "worse" else band_step <= 0
         if scale.cutoff is not None:
             # meets_cutoff is the concerning side (lonely, at risk, isolated, low) everywhere.
             if towards == "worse" and a.meets_cutoff:

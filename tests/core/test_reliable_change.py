@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from verbind.core import reliable_change as rc
 from verbind.core.reliable_change import (
     DEFAULTS,
     MIN_COHORT,
+    THRESHOLD,
     ReliableChangeError,
     classify,
     cohort_sd,
@@ -61,9 +63,9 @@ def test_djg11_defaults_hand_worked():
 
 
 def test_djg6_defaults_hand_worked():
-    # SD 6/4 = 1.5, r = .70 (placeholder): S_diff = 1.5 * sqrt(0.6) = 1.16190; a change of
-    # 3 points: RCI 2.5820 (reliable); 2 points: 1.7213 (not).
-    assert reliable_change_for("djg6", 1, 4).rci == pytest.approx(2.5820, abs=1e-4)
+    # SD 6/4 = 1.5, r = .73 (test-retest): S_diff = 1.5 * sqrt(0.54) = 1.10227; a change of
+    # 3 points: RCI 2.7216 (reliable); 2 points: 1.8144 (not).
+    assert reliable_change_for("djg6", 1, 4).rci == pytest.approx(2.7216, abs=1e-4)
     assert reliable_change_for("djg6", 1, 4).verdict == "clearly_worse"
     assert reliable_change_for("djg6", 4, 2).verdict == "no_clear_change"
 
@@ -98,11 +100,11 @@ def test_classify_reads_the_direction_of_the_scale():
 
 
 def test_direction_comes_from_the_instrument_definition():
-    # LSNS-6: a larger network is better. 8 -> 22 with the defaults (SD 7.5, r .70):
-    # S_diff = 7.5 * sqrt(0.6) = 5.8095, RCI = 14 / 5.8095 = 2.4099.
+    # LSNS-6: a larger network is better. 8 -> 22 with the defaults (SD 7.5, r .82):
+    # S_diff = 7.5 * sqrt(0.36) = 4.5, RCI = 14 / 4.5 = 3.1111.
     r = reliable_change_for("lsns6", 8, 22)
     assert r.higher_is == "better"
-    assert r.rci == pytest.approx(2.4099, abs=1e-4) and r.verdict == "clearly_better"
+    assert r.rci == pytest.approx(3.1111, abs=1e-4) and r.verdict == "clearly_better"
     # Rosenberg: higher self-esteem is better; a reliable fall is clearly worse.
     assert reliable_change_for("rses", 22, 8).verdict == "clearly_worse"
     # DJG: higher is lonelier.
@@ -153,13 +155,11 @@ def test_every_default_has_a_source_and_is_flagged_and_documented():
         assert (p.instrument, p.scale) == (inst, scale)
         assert 0 < p.reliability < 1 and p.sd > 0
         assert p.reliability_source and p.sd_source
-        # Nothing here is verified yet; the text must say so plainly.
-        assert not p.reliability_verified and "NOT VERIFIED" in p.reliability_source
-        assert not p.sd_verified and "NOT VERIFIED" in p.sd_source
         # docs/reliable-change.md lists the same numbers.
         row = next(line for line in docs.splitlines() if line.startswith(f"| {inst} "))
         assert f"{p.reliability:.2f}" in row and f"{p.sd:g}" in row, row
-    assert DEFAULTS[("djg6", "total")].reliability_source.startswith("The DJG-6's alpha is NOT")
+    # No published SD was verified for any scale: the cohort's own SD comes first.
+    assert not any(p.sd_verified for p in DEFAULTS.values())
 
 
 @pytest.mark.parametrize(
@@ -222,3 +222,53 @@ def test_a_change_within_the_margin_is_never_reliable(x1, x2, sd, r):
         assert res.reliable
     mirrored = reliable_change(x1, x2, sd=sd, reliability=r, higher_is="better")
     assert mirrored.reliable == res.reliable
+
+
+# --- the margins the defaults give ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("instrument", "s_diff", "points"),
+    [
+        # SD 2.75 (range rule), r .80: 2.75 * sqrt(0.40) = 1.73925; 1.96 * that = 3.41.
+        ("djg11", 1.73925, 4),
+        # SD 1.5 (range rule), r .73: 1.5 * sqrt(0.54) = 1.10227; 1.96 * that = 2.16.
+        ("djg6", 1.10227, 3),
+        # SD 7.5 (range rule), r .82: 7.5 * sqrt(0.36) = 4.5 exactly; 1.96 * 4.5 = 8.82.
+        ("lsns6", 4.5, 9),
+        # SD 5.8 (Sinclair 2010), r .85: 5.8 * sqrt(0.30) = 3.17679; 1.96 * that = 6.23.
+        ("rses", 3.17679, 7),
+    ],
+)
+def test_smallest_reliable_change_in_points_per_scale(instrument, s_diff, points):
+    change = reliable_change_for(instrument, 10, 10)
+    assert change.s_diff == pytest.approx(s_diff, abs=1e-5)
+    # The first whole number of points that counts, and the one below it does not.
+    assert math.floor(change.smallest_reliable_difference) + 1 == points
+    up = reliable_change_for(instrument, 10, 10 + points)
+    assert abs(up.rci) > THRESHOLD and up.reliable
+    assert not reliable_change_for(instrument, 10, 10 + points - 1).reliable
+    assert rc.default_margin(instrument) == points
+
+
+def test_a_cohort_sd_changes_the_margin():
+    # 20 baseline scores: sample SD sqrt(100/19) = 2.29416.
+    baseline = [3, 5, 7, 9] * 5
+    sd = statistics.stdev(baseline)
+    # r .85: S_diff = 2.29416 * sqrt(0.3) = 1.25657; 1.96 * that = 2.46 -> 3 points.
+    assert rc.default_margin("rses", cohort_baseline=baseline) == 3
+    assert reliable_change_for("rses", 10, 13, cohort_baseline=baseline).s_diff == pytest.approx(
+        sd * math.sqrt(0.3)
+    )
+
+
+def test_each_default_says_whether_it_is_verified_and_the_docs_agree():
+    docs = DOCS.read_text(encoding="utf-8")
+    for (inst, _scale), p in DEFAULTS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| {inst} "))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        # | instrument | r | r verified | source of r | SD | SD verified | source of SD |
+        assert cells[2] == ("verified" if p.reliability_verified else "not verified"), row
+        assert cells[5] == ("verified" if p.sd_verified else "not verified"), row
+        assert ("NOT VERIFIED" in p.reliability_source) != p.reliability_verified
+        assert ("NOT VERIFIED" in p.sd_source) != p.sd_verified

@@ -7,6 +7,7 @@ Total 0-30, higher is better; below 15 is read as low self-esteem.
 
 import pytest
 
+from verbind.core.instrument import get_instrument
 from verbind.core.scoring import ScoringError, score
 
 POSITIVE = ("1", "3", "4", "7", "10")
@@ -72,3 +73,14 @@ def test_every_answer_is_needed():
     with pytest.raises(ScoringError) as err:
         score("rses", answers)
     assert "rses, item 8" in str(err.value)
+
+
+def test_the_dutch_wording_says_where_it_comes_from():
+    # The validated Dutch version (Franck et al. 2008) exists; its exact wording was not
+    # available to us, so every Dutch statement, item 9 included, is our own translation
+    # and the definition says so instead of presenting it as the published text.
+    inst = get_instrument("rses")
+    assert "Franck" in inst.citation and "2008" in inst.citation
+    assert "not" in inst.citation.split("Franck", 1)[1]  # ... wording could not be checked
+    assert "onze eigen vertaling" in inst.notes.nl and "our own translation" in inst.notes.en
+    assert inst.item("9").text.en == "All in all, I am inclined to feel that I am a failure."

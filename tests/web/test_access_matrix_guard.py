@@ -3,8 +3,8 @@
 test_access_matrix.py promises that its cases are generated from the URL configuration.
 Here that promise is tested with a URL configuration that has one page more than the
 project's (named, unnamed, and inside a namespace): the rule check must name it. And the
-seven kinds of visitor really are seven different people in the relations the issue
-names.
+seven kinds of visitor really are seven different people in the relations the access
+rules name.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4's "done when": a participant goes through all 8 weeks of the default programme
+"""What the course promises: a participant goes through all 8 weeks of the default programme
 with a coach, from a self-test whose route is the course, and from `make run`'s demo data
 (a participant midway, in week 4). Runs on SQLite and on PostgreSQL (DATABASE_URL).
 

@@ -1,6 +1,6 @@
 """One row of the coach dashboard, worked by hand: the LATEST measurement's loneliness,
 contacts, duration and route, and the trend since the FIRST measurement (not the
-previous one), as the issue asks."""
+previous one)."""
 
 from __future__ import annotations
 

@@ -262,13 +262,16 @@ def score_command(
         Path | None,
         typer.Option(
             "--mapping",
-            help="YAML file: renamed columns, answer forms, the file's own codings, settings.",
+            help="YAML file: renamed columns, answer forms, the file's own codings (a 3-point "
+            "DJG file must declare its coding, e.g. 'codings: {djg11: manual}'), settings.",
         ),
     ] = None,
     form: Annotated[
         list[str] | None,
         typer.Option(
-            "--form", help="Answer form of numeric codes, e.g. djg11=three_point (repeatable)."
+            "--form",
+            help="Answer form of numeric codes, e.g. djg11=three_point (repeatable); a 3-point "
+            "file also declares its coding in the mapping file.",
         ),
     ] = None,
     setting: Annotated[
@@ -342,6 +345,9 @@ def score_command(
     summary.add_row("not scored", f"{result.unscored_rows:,}")
     summary.add_row("rows with invalid answers", f"{result.invalid_rows:,}")
     summary.add_row("rows with too many missing", f"{result.incomplete_rows:,}")
+    if result.indeterminate_rows:
+        # Scored, but a missing answer leaves the level open (see the errors file).
+        summary.add_row("rows with an indeterminate level", f"{result.indeterminate_rows:,}")
     if "route" in result.frame.columns:
         summary.add_row("rows with no route", f"{result.no_route_rows:,}")
     summary.add_row("problems reported", f"{result.errors.height:,}")

@@ -138,6 +138,19 @@ def render_instrument(console: Console, t: Texts, inst: Instrument) -> None:
             table.add_row(
                 str(opt.code), RichText(opt.key), RichText(opt.label.nl), RichText(opt.label.en)
             )
+        if form.declare_file_codes:
+            labels = {o.key: o.label.get(lang) for o in form.options}
+            codings = "; ".join(
+                f"{name} = " + ", ".join(f"{c} {labels[k]}" for c, k in sorted(table_.items()))
+                for name, table_ in form.codings.items()
+            )
+            table.caption = t(
+                "cat_declare_codes",
+                instrument=inst.id,
+                first=next(iter(form.codings)),
+                codings=codings,
+            )
+            table.caption_justify = "left"
         console.print(table)
 
     if inst.scales:

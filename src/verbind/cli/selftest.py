@@ -610,7 +610,7 @@ def test_command(
         typer.Option(
             "--short/--full",
             help="The short test (DJG-6, LSNS-6, duration, wishes, safety) or the full one "
-            "(the default, as in issue 2: DJG-11, LSNS-6, Steptoe, UCLA-3, duration, context).",
+            "(the default: DJG-11, LSNS-6, Steptoe, UCLA-3, duration, context).",
         ),
     ] = False,
     answers: Annotated[

@@ -63,6 +63,7 @@ import polars as pl
 import yaml
 
 from verbind.core.instrument import (
+    INDETERMINATE,
     Instrument,
     Item,
     is_missing,
@@ -95,13 +96,45 @@ ERROR_SCHEMA = {
 INVALID_ANSWER = "unknown answer"
 TOO_MANY_MISSING = "too many answers missing"
 NO_ROUTE = "no route"
-NO_ROUTE_WHY = "neither loneliness nor social isolation could be scored"
+INDETERMINATE_LEVEL = "indeterminate"
+NO_ROUTE_WHY = "neither loneliness nor social isolation could be determined"
 
 Progress = Callable[[str, int, int], None]
 
 
 class BulkInputError(ValueError):
     """A survey file or mapping cannot be used at all. The message says what and why."""
+
+
+class UndeclaredCoding(Exception):
+    """Numeric codes of an answer form that files code in more than one way, with no
+    coding declared for them (see :func:`undeclared_coding_message`)."""
+
+    def __init__(self, inst: Instrument, form: str | None):
+        super().__init__(inst.id)
+        self.instrument = inst
+        self.form = form
+
+
+def undeclared_coding_message(inst: Instrument, form: str, columns: Sequence[str]) -> str:
+    """What a researcher must declare, from the definition: the form, its named codings
+    (the loader makes sure such a form has at least one)."""
+    answer_form = inst.forms[form]
+    labels = {o.key: o.label.nl for o in answer_form.options}
+    named = "; ".join(
+        f"{name} = " + ", ".join(f"{code} {labels[key]}" for code, key in sorted(table.items()))
+        for name, table in answer_form.codings.items()
+    )
+    first, table = next(iter(answer_form.codings.items()))
+    by_code = ", ".join(f"{code}: {key}" for code, key in sorted(table.items()))
+    shown = ", ".join(columns[:4]) + (" ..." if len(columns) > 4 else "")
+    return (
+        f"{inst.short_title} ({inst.id}), answer form {form}: the file holds numeric codes "
+        f"({shown}) but does not say what they mean. Files code this form both ways round, "
+        f"so there is no default. Known codings: {named}. Declare the file's coding in a "
+        f"mapping file (--mapping), by name:\n  codings:\n    {inst.id}: {first}\n"
+        f"or code by code:\n  codings:\n    {inst.id}: {{{by_code}}}"
+    )
 
 
 # --- mapping file -----------------------------------------------------------------------
@@ -213,6 +246,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
         raise fail("forms", "expected a mapping of instrument -> answer form")
     for inst_id, form in forms.items():
         _check_form(str(inst_id), form, fail, f"forms.{inst_id}")
+    forms = {str(k): str(v) for k, v in forms.items()}
 
     codings: dict[str, Coding] = {}
     raw_codings = data.get("codings") or {}
@@ -229,11 +263,28 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
             option_keys = set(_item_option_keys(inst, item))
         else:
             raise fail(path, "not an instrument id or a standard column name (e.g. djg11_3)")
+        if isinstance(table, str):
+            form_id, table = _named_coding(inst, table, fail, path)
+            # A named coding belongs to one answer form: it says the form too.
+            declared = forms.setdefault(inst.id, form_id)
+            if declared != form_id:
+                raise fail(
+                    path,
+                    f"coding {raw_codings[target]!r} is a coding of the {form_id} form, but "
+                    f"forms.{inst.id} says {declared}",
+                )
         if not isinstance(table, Mapping) or not table:
-            raise fail(path, "expected a mapping of value -> option key")
+            raise fail(
+                path,
+                "expected a mapping of value -> option key, or the name of a coding "
+                "(e.g. djg11: manual)",
+            )
         by_code: dict[int, str | None] = {}
         by_label: dict[str, str | None] = {}
         for value, key in table.items():
+            if isinstance(key, bool) and ("yes" if key else "no") in option_keys:
+                # YAML reads an unquoted yes / no as true / false: the option meant.
+                key = "yes" if key else "no"
             if key is not None and str(key) not in option_keys:
                 raise fail(
                     f"{path}.{value}",
@@ -256,12 +307,23 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> ColumnMapping:
         raise fail("value_labels", f"expected true or false, got {value_labels!r}")
     return ColumnMapping(
         columns={str(k): str(v) for k, v in columns.items()},
-        forms={str(k): str(v) for k, v in forms.items()},
+        forms=forms,
         codings=codings,
         settings=dict(settings),
         value_labels=value_labels,
         source=source,
     )
+
+
+def _named_coding(
+    inst: Instrument, name: str, fail: Callable[[str, str], Exception], where: str
+) -> tuple[str, Mapping[int, str]]:
+    """A coding named in the instrument definition (``djg11: manual``) and its form."""
+    named = {n: (f.id, c) for f in inst.forms.values() for n, c in f.codings.items()}
+    if name not in named:
+        known = ", ".join(sorted(named)) or "none"
+        raise fail(where, f"{inst.id} has no coding named {name!r}; named codings: {known}")
+    return named[name]
 
 
 def _check_form(inst_id: str, form: Any, fail: Callable[[str, str], Exception], where: str):
@@ -601,6 +663,8 @@ class BulkResult:
     unscored_rows: int  # rows where no instrument got a result
     invalid_rows: int  # rows with at least one answer that could not be interpreted
     incomplete_rows: int  # rows with too many missing answers (and no invalid answer)
+    # Rows scored with a missing answer that leaves the level (or the cut-off) open.
+    indeterminate_rows: int = 0
     # Rows with neither loneliness nor social isolation scored: no route (crisis help only
     # when the safety question says so). 0 without profile columns.
     no_route_rows: int = 0
@@ -635,6 +699,10 @@ class _ColumnResolver:
         self.coding = coding or None
         self.labels = labels or None
         self.decimal_comma = decimal_comma
+        # A form whose codes files write both ways round (DJG 3-point): a numeric code is
+        # read only through the file's declared coding, never the definition's codes.
+        form_id = form if form in item.forms else item.default_form
+        self.declared_only = inst.forms[form_id].declare_file_codes
 
     def __call__(self, value: Any) -> str | None:
         if self.decimal_comma and isinstance(value, str):
@@ -661,6 +729,16 @@ class _ColumnResolver:
                         allowed=exc.allowed,
                     ) from None
                 return opt.key if opt else None
+        if self.declared_only and not is_missing(value) and as_code(value) is not None:
+            if self.coding is None and self.labels is None:
+                raise UndeclaredCoding(self.inst, self.form)
+            raise ScoringError(
+                self.inst.id,
+                f"code {value!r} is not in the file's declared coding",
+                item=self.item.id,
+                value=value,
+                allowed=allowed_answers(self.inst, self.item, self.form),
+            )
         opt = resolve_answer(self.inst, self.item, value, self.form)
         return opt.key if opt else None
 
@@ -942,6 +1020,9 @@ def _plan_column(
     pos_of = {k: n for n, k in enumerate(keys)}
     resolver = _ColumnResolver(inst, item, form, coding, labels, decimal_comma)
     allowed = "; ".join(allowed_answers(inst, item, form))
+    if resolver.declared_only:
+        # The definition's codes do not apply to this file: list the codes it declared.
+        allowed = _declared_allowed(inst, item, coding, labels) or allowed
     series = frame.get_column(column)
     dtype = series.dtype
     has_nulls = series.null_count() > 0  # known without a pass over the data
@@ -989,6 +1070,32 @@ def _plan_column(
         plan.invalid = col.is_in(pl.lit(pl.Series(bad, dtype=dtype)).implode()).fill_null(False)
         plan.invalid_values = bad
     return plan
+
+
+def _coding_for(mapping: ColumnMapping, inst: Instrument, item_id: str) -> Coding | None:
+    """The file's coding of one column: the column's own entries over the instrument's
+    (``djg11: manual`` with ``djg11_3: {9: null}`` reads both)."""
+    whole = mapping.codings.get(inst.id)
+    own = mapping.codings.get(inst.column(item_id))
+    if whole is None or own is None:
+        return own or whole
+    return Coding(
+        by_code={**whole.by_code, **own.by_code}, by_label={**whole.by_label, **own.by_label}
+    )
+
+
+def _declared_allowed(
+    inst: Instrument, item: Item, coding: Coding | None, labels: Mapping[Any, str] | None
+) -> str:
+    """The codes a file declared for an item (mapping coding, else SPSS value labels)."""
+    options = {o.key: o for f in item.forms for o in inst.forms[f].options}
+    parts = []
+    for code, key in sorted((coding.by_code if coding else {}).items()):
+        text = "not answered" if key is None else f"{options[key].label.en}/{options[key].label.nl}"
+        parts.append(f"{code}={text}")
+    if not parts and labels:
+        parts = [f"{as_code(v) if as_code(v) is not None else v}={t}" for v, t in labels.items()]
+    return "; ".join(parts) + " (the file's declared coding)" if parts else ""
 
 
 def scale_column(inst: Instrument, scale_id: str) -> str:
@@ -1106,17 +1213,25 @@ def score_frame(
     stats = _column_stats(frame, all_columns)
 
     plans: dict[str, dict[str, _ColumnPlan]] = {}
+    undeclared: list[str] = []
     for ic in found:
         inst = ic.instrument
         inst_plans: dict[str, _ColumnPlan] = {}
+        uncoded: list[str] = []
         for item_id, col in ic.columns.items():
-            std = inst.column(item_id)
-            coding = mapping.codings.get(std) or mapping.codings.get(inst.id)
-            inst_plans[item_id] = _plan_column(
-                frame, stats, inst, inst.item(item_id), col, ic.form, coding, labels.get(col),
-                decimal_comma,
-            )  # fmt: skip
+            coding = _coding_for(mapping, inst, item_id)
+            try:
+                inst_plans[item_id] = _plan_column(
+                    frame, stats, inst, inst.item(item_id), col, ic.form, coding,
+                    labels.get(col), decimal_comma,
+                )  # fmt: skip
+            except UndeclaredCoding:
+                uncoded.append(col)
+        if uncoded:
+            undeclared.append(undeclared_coding_message(inst, str(ic.form), uncoded))
         plans[inst.id] = inst_plans
+    if undeclared:
+        raise BulkInputError("\n".join(undeclared))
     work = _Work(found, plans, decimal_comma)
 
     # Pass 1: per item its points (scored items) or its option position (the others);
@@ -1157,7 +1272,12 @@ def score_frame(
             values, derived = _scale_exprs(work, inst, scale, settings)
             score_exprs += values
             derived_exprs += derived
-            result_columns += [e.meta.output_name() for e in values + derived]
+            # Work columns (the headroom of missing answers) start with NUL: not output.
+            result_columns += [
+                name
+                for e in values + derived
+                if not (name := e.meta.output_name()).startswith("\0")
+            ]
     flag_exprs = _flag_exprs(found, plans)
     result_columns += [e.meta.output_name() for e in flag_exprs]
     profile_key = _ProfileKey.for_instruments(work, settings)
@@ -1203,7 +1323,17 @@ def score_frame(
         count_exprs.append(pl.any_horizontal(inst_bads).sum().alias("invalid"))
     if count_exprs:
         counts.update(scored.select(count_exprs).row(0, named=True))
-    err_rows = errors.select(pl.col("row").n_unique()).item() if errors.height else 0
+    open_rows = errors.filter(pl.col("problem").str.starts_with(INDETERMINATE_LEVEL))
+    indeterminate_rows = open_rows.get_column("row").n_unique() if open_rows.height else 0
+    problems = errors.filter(pl.col("problem").str.starts_with(INDETERMINATE_LEVEL).not_())
+    err_rows = problems.select(pl.col("row").n_unique()).item() if problems.height else 0
+
+    reversed_rows: list[dict[str, Any]] = []
+    for ic in found:
+        for finding in (_short_form_codes(frame, stats, ic), _reversed_pattern(scored, work, ic)):
+            if finding is not None:
+                warnings.append(finding["problem"])
+                reversed_rows.append(finding)
 
     lap("report")
     columns = {name: scored.get_column(name) for name in (*frame.columns, *result_columns)}
@@ -1228,6 +1358,9 @@ def score_frame(
                 extra = _no_route_errors(columns["route"], no_route)
                 errors = pl.concat([errors, extra.cast(ERROR_SCHEMA)])  # type: ignore[arg-type]
                 errors = errors.sort("row", maintain_order=True)
+    if reversed_rows:
+        # File-wide findings: no row number, after the row problems.
+        errors = pl.concat([errors, pl.DataFrame(reversed_rows, schema=ERROR_SCHEMA)])
     tick("profile", steps, steps)
 
     # Output: every input column unchanged, then the results (replacing same-named ones).
@@ -1250,6 +1383,7 @@ def score_frame(
         unscored_rows=int(counts["unscored"] or 0),
         invalid_rows=int(counts["invalid"] or 0),
         incomplete_rows=int(err_rows - (counts["invalid"] or 0)),
+        indeterminate_rows=int(indeterminate_rows),
         no_route_rows=no_route_rows,
         warnings=warnings,
         settings=settings,
@@ -1309,6 +1443,32 @@ class _Work:
         total = functools.reduce(operator.add, flags)
         return total + absent if absent else total
 
+    def headroom_bound(self, inst: Instrument, scale) -> int:
+        """The most points the unanswered items of a row with a value could add to the
+        scale (0 when the scale allows no missing answer or none can be missing)."""
+        if not scale.max_missing:
+            return 0
+        count = self.missing_count(inst, scale)
+        if isinstance(count, int) and count == 0:
+            return 0
+        maxima = sorted((max(inst.item(i).key.values()) for i in scale.items), reverse=True)  # type: ignore[union-attr]
+        return sum(maxima[: scale.max_missing])
+
+    def headroom(self, inst: Instrument, scale) -> pl.Expr:
+        """Per row, the points the unanswered items could add (scoring.headroom_points):
+        the highest points of each item that is missing or not in the file."""
+        plans = self.plans[inst.id]
+        top = {i: max(inst.item(i).key.values()) for i in scale.items}  # type: ignore[union-attr]
+        absent = sum(top[i] for i in scale.items if i not in plans)
+        zero = pl.lit(0, pl.Int16)
+        terms = [
+            pl.when(self.value(inst, i).is_null()).then(pl.lit(top[i], pl.Int16)).otherwise(zero)
+            for i in scale.items
+            if i in plans and plans[i].nullable
+        ]
+        total = functools.reduce(operator.add, terms) if terms else zero
+        return total + pl.lit(absent, pl.Int16) if absent else total
+
     def nullable(self, inst: Instrument, item_id: str) -> bool:
         plan = self.plans[inst.id].get(item_id)
         return plan is not None and plan.nullable
@@ -1346,8 +1506,19 @@ def _scale_exprs(
         value = total if ok is None else pl.when(ok).then(total)
     name = scale_column(inst, scale.id)
     derived: list[pl.Expr] = []
+    bound = work.headroom_bound(inst, scale)
+    if bound:
+        # Unanswered items could add up to ``bound`` points: level and cut-off are read
+        # from (value, headroom) through the same Scale.read as scoring one person, one
+        # table entry per pair, so "indeterminate" and an unknown cut-off agree with it.
+        return [value.alias(name), work.headroom(inst, scale).alias(_headroom(inst, scale))], (
+            _read_exprs(inst, scale, settings, bound)
+        )
     if scale is inst.primary_scale and scale.bands:
         levels = list(dict.fromkeys(b.level for b in scale.bands))
+        if scale.max_missing:
+            # The same column type whether or not this file has missing answers.
+            levels.append(INDETERMINATE)
         lut: list[str | None] = [None] * (scale.max - scale.min + 1)
         for band in scale.bands:
             for v in range(band.min, band.max + 1):
@@ -1373,6 +1544,49 @@ def _scale_exprs(
                 .alias(level_column(inst))
             )
     return [value.alias(name)], derived
+
+
+def _headroom(inst: Instrument, scale) -> str:
+    return _tmp("headroom", inst.id, scale.id)
+
+
+def _pair_index(inst: Instrument, scale, bound: int) -> pl.Expr:
+    """(value - min) * (bound + 1) + headroom: one index per (value, headroom) pair."""
+    value = pl.col(scale_column(inst, scale.id))
+    if scale.min:
+        value = value - scale.min
+    return value * pl.lit(bound + 1, pl.Int16) + pl.col(_headroom(inst, scale))
+
+
+def _pair_readings(scale, settings: Mapping[str, Any], bound: int) -> list:
+    """Scale.read for every (value, headroom) pair, in :func:`_pair_index` order."""
+    threshold = settings.get(scale.cutoff.setting) if scale.cutoff is not None else None
+    return [
+        scale.read(v, v + h if h else None, threshold)
+        for v in range(scale.min, scale.max + 1)
+        for h in range(bound + 1)
+    ]
+
+
+def _read_exprs(inst: Instrument, scale, settings: Mapping[str, Any], bound: int) -> list[pl.Expr]:
+    """Level (primary scale) and cut-off columns of a scale that allows missing answers."""
+    readings = _pair_readings(scale, settings, bound)
+    index = _pair_index(inst, scale, bound)
+    out: list[pl.Expr] = []
+    if scale is inst.primary_scale and (
+        scale.bands or (scale.cutoff is not None and scale.cutoff.level is not None)
+    ):
+        levels = [b.level for b in scale.bands] or [
+            scale.cutoff.level,  # type: ignore[union-attr]
+            scale.cutoff.otherwise_level,  # type: ignore[union-attr]
+        ]
+        enum = pl.Enum([*dict.fromkeys(levels), INDETERMINATE])
+        table = pl.Series([r.level for r in readings], dtype=enum)
+        out.append(pl.lit(table).gather(index).alias(level_column(inst)))
+    if scale.cutoff is not None:
+        table = pl.Series([r.meets_cutoff for r in readings], dtype=pl.Boolean)
+        out.append(pl.lit(table).gather(index).alias(cutoff_column(inst, scale.id)))
+    return out
 
 
 def _flag_exprs(
@@ -1431,6 +1645,8 @@ def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
                 )
             )
         primary = inst.primary_scale
+        if primary is not None and work.headroom_bound(inst, primary):
+            parts.append(_indeterminate_errors(lazy, work, inst, primary))
         if primary is None or not work.missing_matters(inst, primary):
             continue
         missing_names = [
@@ -1466,6 +1682,193 @@ def _collect_errors(scored: pl.DataFrame, work: _Work) -> pl.DataFrame:
     return errors.sort("row", "instrument", maintain_order=True)
 
 
+def _missing_names(work: _Work, inst: Instrument, scale) -> list[pl.Expr]:
+    plans = work.plans[inst.id]
+    return [
+        pl.when(pl.col(_tmp("val", inst.id, i)).is_null()).then(pl.lit(plans[i].column))
+        if i in plans
+        else pl.lit(f"{inst.column(i)} (not in file)")
+        for i in scale.items
+    ]
+
+
+def _indeterminate_errors(lazy: pl.LazyFrame, work: _Work, inst: Instrument, scale) -> pl.LazyFrame:
+    """Rows scored with an unanswered item that could move the total into another band or
+    across the cut-off: their level is "indeterminate" (and the cut-off empty). Reported,
+    so a researcher sees why, and counted apart from the problems."""
+    value = pl.col(scale_column(inst, scale.id))
+    open_ = pl.lit(False)
+    if scale.bands or (scale.cutoff is not None and scale.cutoff.level is not None):
+        open_ = pl.col(level_column(inst)) == INDETERMINATE
+    if scale.cutoff is not None:
+        open_ = open_ | (value.is_not_null() & pl.col(cutoff_column(inst, scale.id)).is_null())
+    n_missing = work.missing_count(inst, scale)
+    if isinstance(n_missing, int):
+        n_missing = pl.lit(n_missing, pl.Int16)
+    return lazy.filter(open_.fill_null(False)).select(
+        pl.col("\0row").alias("row"),
+        pl.lit(inst.id).alias("instrument"),
+        pl.concat_str(_missing_names(work, inst, scale), separator=", ", ignore_nulls=True).alias(
+            "column"
+        ),
+        pl.lit(None, pl.String).alias("item"),
+        pl.lit(None, pl.String).alias("value"),
+        pl.format(
+            "{}: {} of {} unanswered; with that answer the total ({} so far) could fall in "
+            "another band or across the cut-off",
+            pl.lit(INDETERMINATE_LEVEL),
+            n_missing,
+            pl.lit(len(scale.items)),
+            value,
+        ).alias("problem"),
+        pl.lit(
+            f"scored; level {INDETERMINATE!r} and, where the cut-off could be crossed, no "
+            "cut-off verdict: the row counts on neither side"
+        ).alias("allowed"),
+    )
+
+
+# --- answers that look coded the other way round ---------------------------------------
+
+ANSWERS_LOOK_REVERSED = "answers look reversed"
+# The heuristic (docs/instruments.md, "Answers that look reversed"), on the rows that
+# answer every item of the main scale validly, and only with this many such rows.
+PATTERN_MIN_ROWS = 20
+# "Split": one wording's items score at least 2/3 of their points, the other's at most
+# 1/3. Warned when more than this share of the rows is split.
+SPLIT_SHARE = 0.5
+# "Mirrored": every answer at the worst end; warned when at least this share of the rows
+# is, and more rows are at the worst end than at the best end.
+MIRROR_SHARE = 0.2
+
+
+def _wording_groups(inst: Instrument, scale, form: str | None) -> tuple[list[str], list[str]]:
+    """The scale's items split by wording: points falling along the file codes (DJG's
+    negatively worded items, Rosenberg's positively worded ones) and points rising."""
+    falling, rising = [], []
+    for item_id in scale.items:
+        item = inst.item(item_id)
+        options = sorted(inst.options_for(item_id, form), key=lambda o: o.code)
+        first, last = item.key[options[0].key], item.key[options[-1].key]  # type: ignore[index]
+        if first > last:
+            falling.append(item_id)
+        elif last > first:
+            rising.append(item_id)
+    return falling, rising
+
+
+CODES_LOOK_SHORTER = "codes look like another answer form"
+
+
+def _short_form_codes(frame: pl.DataFrame, stats: Mapping[str, Any], ic: InstrumentColumns):
+    """A finding when an instrument read with its default form (no ``forms:`` declared)
+    has, in every column and at least :data:`PATTERN_MIN_ROWS` rows, only codes of a
+    shorter form whose codes must be declared (a DJG file with nothing but 1, 2 and 3 is
+    almost surely 3-point: on the 5-point form nobody would have said nee or nee!)."""
+    inst = ic.instrument
+    if ic.form is not None or frame.height < PATTERN_MIN_ROWS:
+        return None
+    default = inst.forms[inst.items[0].default_form]
+    seen: set[int] = set()
+    for col in ic.columns.values():
+        dtype = frame.schema[col]
+        if dtype.is_integer():
+            lo, hi = stats.get(f"{col}\0min"), stats.get(f"{col}\0max")
+            values = [] if lo is None else [lo, hi]
+        elif dtype == pl.Null:
+            continue
+        else:
+            values = [v for v in stats.get(f"{col}\0unique") or [] if not is_missing(v)]
+        codes = [as_code(v) for v in values]
+        if any(c is None for c in codes):
+            return None  # labels or other text: the form does not matter for those
+        seen.update(c for c in codes if c is not None)
+    for form in inst.forms.values():
+        codes = {o.code for o in form.options}
+        if form.declare_file_codes and seen and seen <= codes and len(codes) < len(default.options):
+            names = ", ".join(form.codings)
+            return {
+                "row": None,
+                "instrument": inst.id,
+                "column": ", ".join(ic.columns.values()),
+                "item": None,
+                "value": None,
+                "problem": (
+                    f"{CODES_LOOK_SHORTER}: {inst.short_title} ({inst.id}): every code lies "
+                    f"between {min(codes)} and {max(codes)}, but the file is read with the "
+                    f"{default.id} form ({len(default.options)} answers). If it is the "
+                    f"{form.id} form, say so and declare its coding (forms: {{{inst.id}: "
+                    f"{form.id}}}, codings: {{{inst.id}: one of {names}}})."
+                ),
+                "allowed": f"scored as read with the {default.id} form",
+            }
+    return None
+
+
+def _reversed_pattern(scored: pl.DataFrame, work: _Work, ic: InstrumentColumns):
+    """A file-wide finding (an errors-file row, its problem also a warning) when the
+    answers to one instrument look coded the other way round, else None."""
+    inst = ic.instrument
+    scale = inst.primary_scale
+    if scale is None or any(i not in work.plans[inst.id] for i in scale.items):
+        return None
+    falling, rising = _wording_groups(inst, scale, ic.form)
+    if not falling or not rising:
+        return None
+    val = {i: pl.col(_tmp("val", inst.id, i)).cast(pl.Int32) for i in scale.items}
+    top = {i: max(inst.item(i).key.values()) for i in scale.items}  # type: ignore[union-attr]
+
+    def share(items: list[str]) -> pl.Expr:
+        return functools.reduce(operator.add, [val[i] for i in items]) / sum(top[i] for i in items)
+
+    a, b = share(falling), share(rising)
+    split = ((a >= 2 / 3) & (b <= 1 / 3)) | ((b >= 2 / 3) & (a <= 1 / 3))
+    total = functools.reduce(operator.add, list(val.values()))
+    worst, best = (scale.max, scale.min) if scale.higher_is == "worse" else (scale.min, scale.max)
+    complete = pl.all_horizontal([v.is_not_null() for v in val.values()])
+    counts = scored.select(
+        complete.sum().alias("n"),
+        (complete & split).sum().alias("split"),
+        (complete & (total == worst)).sum().alias("worst"),
+        (complete & (total == best)).sum().alias("best"),
+    ).row(0, named=True)
+    n = counts["n"]
+    if n < PATTERN_MIN_ROWS:
+        return None
+    title = f"{inst.short_title} ({inst.id})"
+    form_id = ic.form or inst.items[0].default_form
+    names = ", ".join(inst.forms[form_id].codings)
+    declare = f"declare the file's coding in the mapping file (codings: {inst.id}: " + (
+        f"one of {names}, or a table of code: option)" if names else "{code: option, ...})"
+    )
+    if counts["split"] > SPLIT_SHARE * n:
+        problem = (
+            f"{ANSWERS_LOOK_REVERSED}: {title}: in {counts['split']} of {n} fully answered "
+            f"rows ({counts['split'] / n:.0%}) the items worded one way and the items worded "
+            "the other way point in opposite directions (one group at least 2/3 of its "
+            "points, the other at most 1/3). Were some items recoded in the file already?"
+        )
+    elif counts["worst"] >= MIRROR_SHARE * n and counts["worst"] > counts["best"]:
+        problem = (
+            f"{ANSWERS_LOOK_REVERSED}: {title}: {counts['worst']} of {n} fully answered rows "
+            f"({counts['worst'] / n:.0%}) score {worst}, every answer at the worst end, and "
+            f"only {counts['best']} score {best}. That is rare in any group; it is what a "
+            "file coded the other way round gives."
+        )
+    else:
+        return None
+    return {
+        "row": None,
+        "instrument": inst.id,
+        "column": ", ".join(work.plans[inst.id][i].column for i in scale.items),
+        "item": None,
+        "value": None,
+        "problem": problem,
+        "allowed": f"scored as read; check the codebook and, if the codes run the other way, "
+        f"{declare}",
+    }
+
+
 # --- profile: the one derivation and decision, once per distinct combination ------------
 
 PROFILE_COLUMNS = ("isolated", "duration_band", "profile", "route", "underlying_route")
@@ -1487,19 +1890,26 @@ class _Component:
 
 
 def _scale_component(
-    inst: Instrument, scale, settings: Mapping[str, Any], describe: Callable[[int], Any]
+    work: _Work, inst: Instrument, scale, describe: Callable[[int, int | None], Any]
 ) -> tuple[tuple[Any, ...], Callable[[int, pl.DataType], pl.Expr]]:
-    """A component read from a scale's value: ``describe(value)`` for every value in the
-    scale's range, numbered by distinct description, as arithmetic on the value column."""
-    described = [describe(v) for v in range(scale.min, scale.max + 1)]
+    """A component read from a scale's value: ``describe(low, high)`` for every value in
+    the scale's range (``high``: the value plus what unanswered items could add, None
+    when nothing is unanswered), numbered by distinct description, as arithmetic on the
+    value column (and the headroom column where the scale allows missing answers)."""
+    bound = work.headroom_bound(inst, scale)
+    pairs = [(v, h) for v in range(scale.min, scale.max + 1) for h in range(bound + 1)]
+    described = [describe(v, v + h if h else None) for v, h in pairs]
     values = tuple(dict.fromkeys(described))
     index = [values.index(d) for d in described]
-    col = pl.col(scale_column(inst, scale.id))
-    span = (scale.min, scale.max)
+    if bound:
+        col, offset, span = _pair_index(inst, scale, bound), 0, (0, len(pairs) - 1)
+    else:
+        col = pl.col(scale_column(inst, scale.id))
+        offset, span = scale.min, (scale.min, scale.max)
 
     def digit(radix: int, dtype: pl.DataType) -> pl.Expr:
         table = [radix * (n + 1) for n in index]
-        return _lookup(col, table, scale.min, span, pl.Int16, dtype).fill_null(0)
+        return _lookup(col, table, offset, span, pl.Int16, dtype).fill_null(0)
 
     return values, digit
 
@@ -1517,28 +1927,26 @@ def _profile_components(work: _Work, settings: Mapping[str, Any]) -> list[_Compo
         if primary is None:
             continue
 
-        def verdict(value: int, scale=primary) -> tuple[bool | None, str | None]:
-            # The same reading of a value as scoring one person: band, cut-off, level.
-            band = scale.band_for(value)
+        def verdict(low: int, high: int | None, scale=primary) -> tuple[bool | None, str | None]:
+            # The same reading of a value as scoring one person: band, cut-off, level,
+            # "indeterminate" when unanswered items could cross a boundary.
             cutoff = scale.cutoff
-            meets = None
-            level = band.level if band is not None else None
-            if cutoff is not None:
-                meets = cutoff.applies(value, settings.get(cutoff.setting))
-                if band is None and cutoff.level is not None:
-                    level = cutoff.level if meets else cutoff.otherwise_level
-            return meets, level
+            threshold = settings.get(cutoff.setting) if cutoff is not None else None
+            reading = scale.read(low, high, threshold)
+            return reading.meets_cutoff, reading.level
 
-        values, digit = _scale_component(inst, primary, settings, verdict)
+        values, digit = _scale_component(work, inst, primary, verdict)
         comps.append(_Component(("verdict", inst_id), values, digit))
         for sid in profile.LONELINESS_SUBSCALES:
             scale = inst.scales.get(sid)
             if scale is None or scale.cutoff is None:
                 continue
             cut = scale.cutoff
-            values, digit = _scale_component(
-                inst, scale, settings, lambda v, c=cut: c.applies(v, settings.get(c.setting))
-            )
+
+            def meets(low: int, high: int | None, s=scale, c=cut) -> bool | None:
+                return s.read(low, high, settings.get(c.setting)).meets_cutoff
+
+            values, digit = _scale_component(work, inst, scale, meets)
             comps.append(_Component(("subscale", inst_id, sid), values, digit))
     duration_id, duration_item = profile.DURATION_ITEM
     answer_items = [(duration_id, duration_item, ("duration",))]

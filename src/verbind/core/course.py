@@ -47,7 +47,7 @@ class CourseError(ValueError):
 @dataclass(frozen=True)
 class CourseSettings:
     week_length: timedelta = timedelta(days=7)
-    # "inactive for 10 days or more" (issue 4); a setting so an organisation can change it.
+    # "inactive for 10 days or more"; a setting so an organisation can change it.
     inactivity_days: int = 10
     # A submission waits this long before its coach gets a reminder (not a notification on
     # every submission).

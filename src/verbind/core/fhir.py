@@ -23,7 +23,15 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from verbind.core.instrument import Instrument, Item, Option, Scale, Text
+from verbind.core.instrument import (
+    INDETERMINATE,
+    INDETERMINATE_LABEL,
+    Instrument,
+    Item,
+    Option,
+    Scale,
+    Text,
+)
 from verbind.core.scoring import InstrumentResult, ScaleResult
 
 FhirVersion = Literal["R5", "R4B"]
@@ -654,6 +662,9 @@ def code_systems(
         c = scale.cutoff
         if not levels and c is not None and c.level is not None and c.otherwise_level is not None:
             levels = [(c.level, c.meaning), (c.otherwise_level, c.otherwise or c.meaning)]
+        if levels and scale.max_missing:
+            # A missing answer can leave the level open (instrument.INDETERMINATE).
+            levels.append((INDETERMINATE, INDETERMINATE_LABEL))
         if levels:
             out.append(
                 system(

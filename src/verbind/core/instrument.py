@@ -31,6 +31,10 @@ DEFAULT_LANGUAGE: Lang = "nl"
 # What a dichotomy on a scale means; the profile reads these, not raw numbers.
 CUTOFF_OPERATORS = (">=", "<")
 
+# The level of a scale whose missing answers could move it across a band or cut-off
+# boundary: the answered items alone do not say which side it is on.
+INDETERMINATE = "indeterminate"
+
 
 class DefinitionError(ValueError):
     """An instrument definition file is inconsistent. The message names file and field."""
@@ -74,11 +78,20 @@ class Option:
 
 @dataclass(frozen=True)
 class AnswerForm:
-    """A set of answer options, e.g. the 5-point and the 3-point form of the DJG scale."""
+    """A set of answer options, e.g. the 5-point and the 3-point form of the DJG scale.
+
+    ``declare_file_codes``: survey files code this form in more than one way (the DJG
+    3-point form: the manual's SPSS syntax has 1 = nee, others 1 = ja), so a file's
+    numeric codes are read only through a coding the file declares (a mapping file or SPSS
+    value labels), never through the codes written here (``file_codes: declare``).
+    """
 
     id: str
     label: Text
     options: tuple[Option, ...]
+    declare_file_codes: bool = False
+    # Named file codings of this form: name -> {file code: option key} (``manual``).
+    codings: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 
     def by_code(self) -> dict[int, Option]:
         return {o.code: o for o in self.options}
@@ -139,6 +152,19 @@ class Cutoff:
         return value >= t if self.op == ">=" else value < t
 
 
+INDETERMINATE_LABEL = Text(nl="onbepaald", en="indeterminate")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a scale's value means: its level (and the level's words) and whether it meets
+    the cut-off. None where the scale has no such thing, or where it cannot be told."""
+
+    level: str | None
+    label: Text | None
+    meets_cutoff: bool | None
+
+
 @dataclass(frozen=True)
 class Scale:
     id: str
@@ -157,6 +183,44 @@ class Scale:
             if band.contains(value):
                 return band
         return None
+
+    def read(
+        self, low: float, high: float | None = None, threshold: float | None = None
+    ) -> Reading:
+        """The :class:`Reading` of a total that lies between ``low`` and ``high``.
+
+        ``low`` is the sum of the answered items (nothing imputed); ``high`` what it would
+        be if every unanswered item had its highest points (None: nothing unanswered).
+        When the two ends fall in different bands the level is :data:`INDETERMINATE`
+        ("onbepaald"); when they fall on different sides of the cut-off (``threshold``
+        overrides its default), ``meets_cutoff`` is None. Bands are contiguous and a
+        cut-off splits the range once, so the two ends decide for every value between.
+        """
+        lo = self._read_one(low, threshold)
+        if high is None or high == low:
+            return lo
+        hi = self._read_one(high, threshold)
+        if lo.level == hi.level:
+            level, label = lo.level, lo.label
+        else:
+            level, label = INDETERMINATE, INDETERMINATE_LABEL
+        meets = lo.meets_cutoff if lo.meets_cutoff == hi.meets_cutoff else None
+        return Reading(level, label, meets)
+
+    def _read_one(self, value: float, threshold: float | None) -> Reading:
+        band = self.band_for(value)
+        level, label = (band.level, band.label) if band is not None else (None, None)
+        meets = None
+        cutoff = self.cutoff
+        if cutoff is not None:
+            meets = cutoff.applies(value, threshold)
+            if band is None and cutoff.level is not None:
+                # No bands: the level follows the (possibly overridden) cut-off.
+                if meets:
+                    level, label = cutoff.level, cutoff.meaning
+                else:
+                    level, label = cutoff.otherwise_level, cutoff.otherwise
+        return Reading(level, label, meets)
 
 
 @dataclass(frozen=True)
@@ -219,6 +283,8 @@ class Instrument:
         scale = self.primary_scale
         if scale is None or not level:
             return None
+        if level == INDETERMINATE and scale.max_missing:
+            return INDETERMINATE_LABEL
         for band in scale.bands:
             if band.level == level:
                 return band.label
@@ -462,6 +528,13 @@ def check_derivation(inst: Instrument, known: Mapping[str, Instrument]) -> None:
                     f"options of form {form_id!r} differ from {source.id}'s "
                     f"({', '.join(f'{k}={c}' for k, c in theirs)}): an answer would not carry over",
                 )
+            a, b = source.forms[form_id], inst.forms[form_id]
+            if (a.declare_file_codes, dict(a.codings)) != (b.declare_file_codes, dict(b.codings)):
+                raise r.fail(
+                    path,
+                    f"form {form_id!r} reads file codes differently from {source.id}'s "
+                    "(file_codes / codings): the same file would score differently",
+                )
 
 
 def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
@@ -470,7 +543,14 @@ def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
     forms: dict[str, AnswerForm] = {}
     for form_id, spec in raw.items():
         path = f"forms.{form_id}"
-        r.unknown_keys(spec, {"label", "options"}, path)
+        r.unknown_keys(spec, {"label", "options", "file_codes", "codings"}, path)
+        file_codes = spec.get("file_codes", "standard")
+        if file_codes not in ("standard", "declare"):
+            raise r.fail(
+                f"{path}.file_codes",
+                f"expected 'standard' (files use the codes written here) or 'declare' (a "
+                f"file must declare its coding), got {file_codes!r}",
+            )
         options = []
         seen_keys: set[str] = set()
         seen_codes: set[int] = set()
@@ -502,10 +582,38 @@ def _parse_forms(r: _Reader, raw: Mapping[str, Any]) -> dict[str, AnswerForm]:
             options.append(option)
         if not options:
             raise r.fail(f"{path}.options", "a form needs at least one option")
+        named: dict[str, dict[int, str]] = {}
+        keys_here = {o.key for o in options}
+        for name, table in r.mapping(spec.get("codings"), f"{path}.codings").items():
+            cpath = f"{path}.codings.{name}"
+            if not isinstance(table, Mapping) or not table:
+                raise r.fail(cpath, "expected a mapping of file code -> option key")
+            coding: dict[int, str] = {}
+            for code, key in table.items():
+                if isinstance(code, bool) or not isinstance(code, int):
+                    raise r.fail(
+                        f"{cpath}.{code}", f"file code must be a whole number, got {code!r}"
+                    )
+                if str(key) not in keys_here:
+                    raise r.fail(
+                        f"{cpath}.{code}",
+                        f"unknown option {key!r}; options are {', '.join(sorted(keys_here))}",
+                    )
+                coding[code] = str(key)
+            if sorted(coding.values()) != sorted(keys_here):
+                raise r.fail(cpath, "a named coding must give every option exactly one code")
+            named[str(name)] = coding
+        if file_codes == "declare" and not named:
+            raise r.fail(
+                f"{path}.codings",
+                "a form whose file codes must be declared needs at least one named coding",
+            )
         forms[str(form_id)] = AnswerForm(
             id=str(form_id),
             label=r.text(spec.get("label") or {"nl": str(form_id), "en": str(form_id)}, path),
             options=tuple(options),
+            declare_file_codes=file_codes == "declare",
+            codings=named,
         )
     return forms
 
@@ -639,6 +747,13 @@ def _parse_scales(
             raise r.fail(f"{path}.max_missing", f"expected a whole number, got {max_missing!r}")
         if not 0 <= max_missing < len(scale_items):
             raise r.fail(f"{path}.max_missing", "must be between 0 and the number of items - 1")
+        if max_missing and any(min(by_id[i].key.values()) != 0 for i in scale_items):  # type: ignore[union-attr]
+            # Answered items are summed and nothing is imputed: with an item whose lowest
+            # points are above 0, a total with a gap would fall outside the range.
+            raise r.fail(
+                f"{path}.max_missing",
+                "allowing missing answers needs items whose lowest points are 0",
+            )
 
         bands = []
         raw_bands = spec.get("bands") or []
@@ -655,6 +770,11 @@ def _parse_scales(
             )
             if band.min > band.max:
                 raise r.fail(bpath, f"min {band.min} is above max {band.max}")
+            if band.level == INDETERMINATE:
+                raise r.fail(
+                    f"{bpath}.level",
+                    f"{INDETERMINATE!r} is reserved for a level that missing answers leave open",
+                )
             bands.append(band)
         if bands:
             bands.sort(key=lambda b: b.min)

@@ -39,8 +39,8 @@ from typing import Any
 import yaml
 
 from verbind.core.crisis import CrisisDataError, expand_references
-from verbind.core.instrument import LANGUAGES, Text, get_instrument, registry
-from verbind.core.scoring import InstrumentResult
+from verbind.core.instrument import INDETERMINATE, LANGUAGES, Text, get_instrument, registry
+from verbind.core.scoring import InstrumentResult, possible_total
 from verbind.core.settings import resolve_settings
 
 # --- vocabularies (contract.md) ------------------------------------------------------------
@@ -886,6 +886,9 @@ class Measure:
     level_label: Text | None
     # The scale's cut-off applies: lonely / isolated / limited network / low self-esteem.
     flagged: bool | None
+    # Unanswered items of the scale (a scale may allow some): they can leave the level
+    # indeterminate. Not stored: the answers give it again.
+    unanswered: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -987,20 +990,15 @@ def _measure(
         return None
     value = scored.value
     flagged = None
-    level, label = scored.level, scored.level_label
-    if value is not None:
-        band = scale.band_for(value)
-        if band is not None:
-            level, label = band.level, band.label
-        if scale.cutoff is not None:
-            flagged = scale.cutoff.applies(value, settings.get(scale.cutoff.setting))
-            if not scale.bands and scale.cutoff.level is not None:
-                if flagged:
-                    level, label = scale.cutoff.level, scale.cutoff.meaning
-                else:
-                    level, label = scale.cutoff.otherwise_level, scale.cutoff.otherwise
-    else:
-        level = label = None
+    level = label = None
+    span = possible_total(inst, scale_id, scored)
+    if span is not None:
+        # Read with *these* settings; unanswered items that could cross a band or the
+        # cut-off leave the level "indeterminate" and the cut-off unknown (None), so it
+        # counts neither as lonely nor as not lonely.
+        threshold = settings.get(scale.cutoff.setting) if scale.cutoff is not None else None
+        reading = scale.read(span[0], span[1] if span[1] != span[0] else None, threshold)
+        level, label, flagged = reading.level, reading.label, reading.meets_cutoff
     return Measure(
         instrument=inst.id,
         scale=scale_id,
@@ -1010,6 +1008,7 @@ def _measure(
         level=level,
         level_label=label,
         flagged=flagged,
+        unanswered=len(scored.missing),
     )
 
 
@@ -1164,6 +1163,19 @@ def build_profile(
         loneliness = _measure(by_id[source], "total", values)
         emotional = _measure(by_id[source], "emotional", values)
         social = _measure(by_id[source], "social", values)
+    else:
+        # No scale says lonely or not, but one was answered with a missing answer that
+        # leaves it open: show that one, so the person reads why it is not certain.
+        loneliness = next(
+            (
+                m
+                for inst_id in LONELINESS_PREFERENCE
+                if inst_id in by_id
+                for m in [_measure(by_id[inst_id], "total", values)]
+                if m is not None and m.value is not None and m.flagged is None and m.unanswered
+            ),
+            None,
+        )
     isolation = tuple(
         m
         for inst_id in ISOLATION_INSTRUMENTS
@@ -1242,6 +1254,7 @@ def required_text_keys() -> dict[str, str]:
     for name in (
         "lonely", "not_lonely", "unknown", "score", "score_plain", "severe",
         "emotional_and_social", "emotional", "social", "scales_disagree",
+        "uncertain_lonely", "uncertain_level",
     ):  # fmt: skip
         keys[f"feeling.{name}"] = "text"
     for name in (
@@ -1551,15 +1564,25 @@ def explain(profile: Profile, lang: str = "nl") -> Explanation:
 
     unclear = i.loneliness_disagrees and c.quadrant in NOT_LONELY_QUADRANTS
     feeling: list[str] = []
+    m = profile.loneliness
+    # One unanswered question left the result open (the DJG scales allow one): whether
+    # lonely at all (cut-off), or only how strongly (band).
+    open_answer = m is not None and m.value is not None and m.unanswered == 1
     if i.lonely is None:
-        feeling.append(say("feeling.unknown"))
+        if open_answer and m is not None and m.value is not None and m.flagged is None:
+            feeling.append(say("feeling.uncertain_lonely"))
+            feeling.append(say("feeling.score_plain", value=m.value, min=m.min, max=m.max))
+        else:
+            feeling.append(say("feeling.unknown"))
     else:
         if i.loneliness_disagrees:
             feeling.append(say("feeling.scales_disagree"))
         else:
             feeling.append(say("feeling.lonely" if i.lonely else "feeling.not_lonely"))
-        m = profile.loneliness
-        if m is not None and m.value is not None:
+        if open_answer and m is not None and m.value is not None and m.level == INDETERMINATE:
+            feeling.append(say("feeling.score_plain", value=m.value, min=m.min, max=m.max))
+            feeling.append(say("feeling.uncertain_level"))
+        elif m is not None and m.value is not None:
             if m.level_label is not None:
                 feeling.append(
                     say(

@@ -289,20 +289,14 @@ def score(
         label = None
         meets = None
         if len(scale_missing) <= scale.max_missing:
-            # Answered items are summed; nothing is imputed (the DJG manual's rule).
+            # Answered items are summed, nothing is imputed (the DJG manual's rule). The
+            # unanswered items could add up to ``headroom`` points: when that could cross
+            # a band or the cut-off, the level is "indeterminate" and the cut-off unknown.
             value = sum(item_scores[i] or 0 for i in scale.items)
-            band = scale.band_for(value)
-            if band is not None:
-                level, label = band.level, band.label
-            cutoff = scale.cutoff
-            if cutoff is not None:
-                meets = cutoff.applies(value, _threshold(inst, cutoff.setting, settings))
-                if band is None and cutoff.level is not None:
-                    # No bands: the level follows the (possibly overridden) cut-off.
-                    if meets:
-                        level, label = cutoff.level, cutoff.meaning
-                    else:
-                        level, label = cutoff.otherwise_level, cutoff.otherwise
+            headroom = headroom_points(inst, scale_missing)
+            threshold = _threshold(inst, scale.cutoff.setting, settings) if scale.cutoff else None
+            reading = scale.read(value, value + headroom if headroom else None, threshold)
+            level, label, meets = reading.level, reading.label, reading.meets_cutoff
         scales[scale.id] = ScaleResult(
             id=scale.id,
             value=value,
@@ -333,6 +327,23 @@ def score(
         missing=missing,
         flags=tuple(flags),
     )
+
+
+def headroom_points(instrument: Instrument, missing: Iterable[str]) -> int:
+    """How many points the unanswered ``missing`` items could add to a total: the sum of
+    their highest points (every item of a scale that allows missing answers scores 0 at
+    its lowest, which the loader checks)."""
+    return sum(max(instrument.item(i).key.values()) for i in missing)  # type: ignore[union-attr]
+
+
+def possible_total(
+    instrument: Instrument, scale_id: str, result: ScaleResult
+) -> tuple[int, int] | None:
+    """The lowest and highest total a scale result allows: (value, value + headroom of its
+    unanswered items). None when the scale has no value."""
+    if result.value is None:
+        return None
+    return result.value, result.value + headroom_points(instrument, result.missing)
 
 
 def derive(
