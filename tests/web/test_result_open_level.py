@@ -37,7 +37,7 @@ def render_result(lang: str) -> str:
     assert results["djg11"].total.value == 2
     profile = core_profile.build_profile(results, today=dt.date(2026, 1, 1))
     explanation = core_profile.explain(profile, lang)
-    context = views._result_context(explanation, results, lang)
+    context = views._result_context(explanation, results, lang, profile)
     context.update(
         saved=False, may_store=False, crisis=False, last_question=1,
         route=profile.classification.effective_route, enrolled_course=None,
