@@ -385,3 +385,22 @@ def test_two_signals_at_once_make_one_email_per_coach(people):
         notify_coaches(people.participant.pk)
         notify_coaches(people.participant.pk)
     assert [m.to for m in mail.outbox] == [[people.coach.email]]
+
+
+def test_news_about_the_coach_waits_in_the_outbox_when_mail_is_down(people):
+    """Deactivating a coach releases their participants and tells them by e-mail: with the
+    mail server away the admin's action still succeeds, and the e-mail is sent later."""
+    admin = Client()
+    admin.force_login(people.org_admin)
+    membership = people.coach.memberships.get(role="coach")
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        response = admin.post(
+            reverse("organisation:deactivate_coach", args=[membership.pk]), {"confirm": "yes"}
+        )
+        assert response["Location"] == reverse("organisation:dashboard")
+        (waiting,) = Message.objects.filter(kind="coach_news")
+        assert waiting.to == people.participant.email and waiting.sent_at is None
+    make_due()
+    with override_settings(EMAIL_BACKEND=WORKING):
+        send_outbox("--quiet")
+    assert [m.to for m in mail.outbox] == [[people.participant.email]]

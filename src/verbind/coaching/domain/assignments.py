@@ -3,11 +3,9 @@ participants without a coach: asking an organisation for one, and the handover."
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -28,9 +26,7 @@ from verbind.coaching.models import (
     CoachShare,
 )
 from verbind.course.models import Enrolment
-from verbind.web.mail import compose
-
-log = logging.getLogger(__name__)
+from verbind.outbox.domain import mailing
 
 
 class SharingError(ValueError):
@@ -309,25 +305,27 @@ def last_ended_by_organisation(participant: User) -> CoachAssignment | None:
 
 
 def _tell_after_commit(participant_id: int) -> None:
-    transaction.on_commit(lambda: tell_participant(participant_id))
+    """Queue the e-mail in this transaction; it is sent after the commit, and retried by
+    the outbox when the mail server is away."""
+    message = tell_participant(participant_id)
+    if message is not None:
+        mailing.send_after_commit([message])
 
 
-def tell_participant(participant_id: int) -> bool:
+def tell_participant(participant_id: int):
     """An e-mail that there is news about their coach: only a link to their page, behind a
-    login (no name, no organisation). The page says what happened. A failed e-mail is
-    logged; the page tells them all the same."""
+    login (no name, no organisation). The page says what happened. Returns the queued
+    outbox message (None for an account that is gone)."""
     user = User.objects.filter(pk=participant_id, is_active=True).first()
     if user is None:
-        return False
-    subject, body = compose(
+        return None
+    subject, body = mailing.compose(
         user.preferred_language,
         "email/coach_news_subject.txt",
         "email/coach_news.txt",
         {"url": f"{settings.SITE_URL}{reverse('accounts:home')}"},
     )
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:  # the page tells them too; never fail the admin's action on mail
-        log.exception("could not send the coach news e-mail to user %s", participant_id)
-        return False
-    return True
+    # One waiting e-mail per person: two changes at once add nothing to its link.
+    return mailing.queue(
+        user.email, subject, body, kind="coach_news", key=f"coach_news:{participant_id}"
+    )
