@@ -38,8 +38,18 @@ def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
 
 
 def answer_check_in(page, answers: dict) -> None:
-    for column, key in answers.items():
-        page.locator(f"input[type=radio][name='{column}'][value='{key}']").check()
+    """Answer the questions of each step shown and go on, up to the last step (which the
+    caller sends: it may want to look first)."""
+    while True:
+        for column, key in answers.items():
+            radio = page.locator(f"input[type=radio][name='{column}'][value='{key}']")
+            if radio.count():
+                radio.check()
+        next_step = page.get_by_role("button", name=t("Next step"))
+        if not next_step.count():
+            return
+        with page.expect_navigation():
+            next_step.click()
 
 
 def saved_text() -> str | None:

@@ -24,7 +24,15 @@ from django.db.models import Prefetch
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
-from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
+from verbind.course.models import (
+    CheckIn,
+    CheckInDraft,
+    Enrolment,
+    ExerciseAnswer,
+    Feedback,
+    Pause,
+    WeekOpening,
+)
 from verbind.screening.models import Measurement
 
 # 2: signals for coaches (alerts) and the course were added.
@@ -160,6 +168,7 @@ def export_course(user: User) -> list[dict[str, Any]]:
     check_ins = _by_enrolment(
         CheckIn.objects.filter(enrolment_id__in=ids).order_by("created_at", "pk")
     )
+    drafts = _by_enrolment(CheckInDraft.objects.filter(enrolment_id__in=ids).order_by("pk"))
     return [
         {
             "programme": e.programme,
@@ -196,6 +205,10 @@ def export_course(user: User) -> list[dict[str, Any]]:
                     "strong_worsening": c.worsening_flag,
                 }
                 for c in check_ins.get(e.pk, [])
+            ],
+            "unfinished_check_ins": [
+                {"key": d.key, "updated_at": _dt(d.updated_at), "answers": d.answers}
+                for d in drafts.get(e.pk, [])
             ],
         }
         for e in enrolments
@@ -313,6 +326,10 @@ def export_course_csv(user: User) -> str:
             for column in c["answers"]:
                 if f"answer_{column}" not in answer_columns:
                     answer_columns.append(f"answer_{column}")
+        for d in e["unfinished_check_ins"]:
+            for column in d["answers"]:
+                if f"answer_{column}" not in answer_columns:
+                    answer_columns.append(f"answer_{column}")
     columns = COURSE_CSV_FIXED_COLUMNS + score_columns + answer_columns
     rows: list[dict[str, Any]] = []
     for e in course:
@@ -355,6 +372,11 @@ def export_course_csv(user: User) -> str:
                 for scale, value in (result.get("scales") or {}).items():
                     row[f"score_{inst}_{scale}"] = value.get("value")
             row.update({f"answer_{k}": v for k, v in c["answers"].items()})
+            rows.append(row)
+        for d in e["unfinished_check_ins"]:
+            row = {"record": "unfinished_check_in", "programme": prog,
+                   "exercise_or_check_in": d["key"], "created_at": d["updated_at"]}  # fmt: skip
+            row.update({f"answer_{k}": v for k, v in d["answers"].items()})
             rows.append(row)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

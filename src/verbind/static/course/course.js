@@ -180,6 +180,35 @@
     });
   });
 
+  /* --- check-in: each answer chosen is kept on the server at once (the step's "Next"
+     button keeps them too, also without JavaScript) --- */
+  document.querySelectorAll("form[data-check-in-autosave]").forEach(function (form) {
+    var status = form.querySelector(".save-status");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    form.addEventListener("change", function (ev) {
+      if (!ev.target.matches("input[type=radio]")) { return; }
+      var body = new FormData(form);
+      body.set("action", "save");
+      window.fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+      }).then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+          if (status) { status.textContent = msg("answer-not-saved"); }
+          return null;
+        }
+        return response.json().then(function (data) {
+          if (status) { status.textContent = data.saved ? msg("saved", { time: data.saved_at }) : (data.error || msg("answer-not-saved")); }
+        });
+      }).catch(function () {
+        if (status) { status.textContent = msg("answer-not-saved"); }
+      });
+    });
+  });
+
   /* --- check-in: a "yes" to the safety question shows crisis help at once --- */
   var crisis = document.querySelector("[data-crisis-now]");
   if (crisis) {
