@@ -283,7 +283,7 @@ def test_summary_pdf_holds_scores_chosen_answers_and_the_plan(course, people):
     assert "Verbinding is samen koken." in text
     assert "Elke week de buurvrouw bellen." in text
     assert "Geheim dagboek" not in text
-    assert "11" in text and "DJG-11" in text  # the start score on the DJG-11
+    assert "11" in text and "11 vragen" in text and "DJG-11" not in text  # the start score, no code
     # The day it was made is written out, as everywhere a participant reads a date.
     today = timezone.localdate()
     assert re.search(rf"\b{today.day} [a-z]+ {today.year}\b", text)

@@ -454,7 +454,7 @@ def progress_page(request):
         "course/progress.html",
         {
             "series": series,
-            "chart": progress.chart_for(series),
+            "charts": progress.charts_for(series),
             "verdicts": progress.verdicts(enrolment, series, lang),
         },
     )
@@ -463,6 +463,9 @@ def progress_page(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def summary_page(request):
+    """The choices for the summary and the plan. Saved as they change (course.js posts
+    with ``action=save`` and gets JSON, as exercises do), with the "Save" button, and
+    before the PDF is made (``action=pdf``), so the PDF always holds what is on screen."""
     enrolment = access.own_enrolment_or_none(request)
     if enrolment is None:
         return redirect("course:overview")
@@ -472,12 +475,21 @@ def summary_page(request):
         ExerciseAnswer.objects.filter(enrolment=enrolment).exclude(text="").defer("image")
     )
     form = forms.PlanForm(request.POST or None, initial={"plan": enrolment.plan_after_course})
-    if request.method == "POST" and form.is_valid():
-        chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
-        answer_domain.choose_for_summary(enrolment, chosen)
-        enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
-        messages.success(request, _("Your choices are saved."))
-        return redirect("course:summary")
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
+            answer_domain.choose_for_summary(enrolment, chosen)
+            enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
+            if _wants_json(request):
+                return JsonResponse({"saved": True, "saved_at": _saved_at(timezone.now())})
+            if action == "pdf":
+                return redirect("course:summary_pdf")
+            messages.success(request, _("Your choices are saved."))
+            return redirect("course:summary")
+        if _wants_json(request):
+            message = _("Your plan is too long. Please make it shorter.")
+            return JsonResponse({"saved": False, "error": message, "code": "invalid"}, status=400)
     rows = []
     for a in sorted(answers, key=lambda a: (a.week, a.pk)):
         try:
@@ -488,7 +500,7 @@ def summary_page(request):
     return render(
         request,
         "course/summary.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "enrolment": enrolment},
         status=400 if form.errors else 200,
     )
 
