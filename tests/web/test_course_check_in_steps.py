@@ -114,3 +114,12 @@ def test_an_unfinished_check_in_is_in_the_data_download(enrolled, people):
     data = c.get(reverse("accounts:export_json")).json()
     (course,) = data["course"]
     assert course["unfinished_check_ins"][0]["answers"] == {"mood": "okay"}
+
+
+def test_the_course_page_and_the_home_card_give_the_check_ins_real_length(enrolled, people):
+    c = login(people.participant)
+    overview = c.get(reverse("course:overview")).content.decode()
+    assert "29 vragen, ongeveer 10 minuten." in overview
+    assert "korte check-in" not in overview and "paar minuten" not in overview
+    home = c.get(reverse("accounts:home")).content.decode()
+    assert "Er staat een check-in klaar. 29 vragen, ongeveer 10 minuten." in home

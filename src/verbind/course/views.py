@@ -125,7 +125,7 @@ def enrol(request):
     except enrolment_domain.EnrolmentError as exc:
         messages.error(request, str(exc))
         return redirect("course:overview")
-    messages.success(request, _("Welcome to the course. Start with the short check-in."))
+    messages.success(request, _("Welcome to the course. Start with the check-in."))
     return redirect("course:overview")
 
 
