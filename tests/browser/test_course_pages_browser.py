@@ -159,3 +159,44 @@ def test_the_progress_charts_after_the_first_check_in_on_a_phone(visit, after_th
             assert c["table"]
         _fits(window.page, 375, f"progress, text {px}px")
     window.check("progress after the start check-in")
+
+
+@pytest.fixture
+def just_enrolled(db):
+    org = Organisation.objects.create(name="Buurtkamer", slug="buurtkamer")
+    coach = make_coach(org, "coach.carla@example.org", "Carla")
+    participant = make_participant(org, coach, "pieter@example.org", "Pieter")
+    measured(participant)
+    return participant, enrolment_domain.enrol(participant)
+
+
+def test_the_start_check_in_in_steps_keeps_answers_chosen_before_leaving(visit, just_enrolled):
+    """Step by step with "Stap n van 5"; answers chosen on a step are kept at once, so a
+    participant who leaves halfway through a step finds them again; nothing is a check-in
+    until the last step."""
+    from verbind.course.models import CheckIn, CheckInDraft
+
+    participant, _e = just_enrolled
+    window = visit("participant")
+    page = window.page
+    window.log_in(participant.email, PASSWORD)
+    window.goto("/course/check-in/week-0/")
+    main = page.get_by_role("main")
+    assert t("Step %(n)s of %(total)s") % {"n": 1, "total": 5} in main.inner_text()
+    assert "29 vragen, ongeveer 10 minuten." in main.inner_text()
+    window.check("check-in step 1")
+    page.locator("input[name=mood][value=okay]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("Next step")).click()
+    assert t("Step %(n)s of %(total)s") % {"n": 2, "total": 5} in main.inner_text()
+    page.locator("input[name=djg11_1][value=no]").check()
+    page.locator("input[name=djg11_2][value=yes]").check()
+    wait_for(
+        lambda: CheckInDraft.objects.filter(answers__djg11_2="yes").exists(),
+        what="the chosen answers to be kept",
+    )
+    window.goto("/course/")  # leave halfway through the step
+    window.goto("/course/check-in/week-0/")
+    assert page.locator("input[name=djg11_1][value=no]").is_checked()
+    assert page.locator("input[name=djg11_2][value=yes]").is_checked()
+    assert not CheckIn.objects.exists()
