@@ -1,7 +1,7 @@
 """Course pages for an older reader on a phone: at 375 px and 320 px with the browser's
 text size at 200% (its default font size 32 px instead of 16 px; the site's sizes are in
-rem) week 4 (with its photo field) and the summary (with its list of answers) do not
-scroll sideways; the summary's ticks and plan survive leaving the page without pressing
+rem), and with the page zoomed to 200% on a 375 px phone (188 CSS px wide), week 4 (with
+its photo field) and the summary (with its list of answers) do not scroll sideways; the summary's ticks and plan survive leaving the page without pressing
 "Save"."""
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from verbind.course.models import ExerciseAnswer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = [(375, 32), (320, 32)]
+# (width in CSS px, default font size in px): text at 200%, and page zoom at 200% on a
+# 375 px phone (half the width in CSS px, text as it is).
+SIZES = [(375, 32), (320, 32), (188, 16)]
 
 
 def t(msgid: str) -> str:
