@@ -1,8 +1,9 @@
 """Course pages for an older reader on a phone: at 375 px and 320 px with the browser's
 text size at 200% (its default font size 32 px instead of 16 px; the site's sizes are in
 rem), and with the page zoomed to 200% on a 375 px phone (188 CSS px wide), week 4 (with
-its photo field) and the summary (with its list of answers) do not scroll sideways; the summary's ticks and plan survive leaving the page without pressing
-"Save"."""
+its photo field) and the summary (with its list of answers) do not scroll sideways; the
+summary's ticks and plan survive leaving the page without pressing "Save"; the progress
+charts and the check-in in steps work on a phone."""
 
 from __future__ import annotations
 
