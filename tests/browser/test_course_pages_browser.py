@@ -203,3 +203,32 @@ def test_the_start_check_in_in_steps_keeps_answers_chosen_before_leaving(visit, 
     assert page.locator("input[name=djg11_1][value=no]").is_checked()
     assert page.locator("input[name=djg11_2][value=yes]").is_checked()
     assert not CheckIn.objects.exists()
+
+
+def test_the_pdf_holds_ticks_and_plan_made_just_before_downloading(visit, in_week_4):
+    """Tick, write the plan and press "Download" at once, before any autosave: the PDF
+    holds them, and so does the page afterwards."""
+    import io
+    import re
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    participant, e = in_week_4
+    window = visit("participant")
+    page = window.page
+    window.log_in(participant.email, PASSWORD)
+    window.goto("/course/summary/")
+    first = ExerciseAnswer.objects.filter(enrolment=e).order_by("week", "pk").first()
+    first.text = "Samen koken met de buren."
+    first.save(update_fields=["text"])
+    page.locator(f"#include-{first.pk}").check()
+    page.get_by_label(t("My plan for after the course")).fill("Op dinsdag naar het buurthuis.")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("Download my summary (PDF)")).click()
+    data = Path(download.value.path()).read_bytes()
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
+    assert "Op dinsdag naar het buurthuis." in text and "Samen koken met de buren." in text
+    window.goto("/course/summary/")
+    assert page.locator(f"#include-{first.pk}").is_checked()
