@@ -59,7 +59,7 @@ def test_menu_and_home_card_lead_a_participant_into_the_course(visit, world, lan
     assert Enrolment.objects.filter(participant=participant).exists()
     p.goto("/account/")
     card = page.locator("section.course-card")
-    assert t("A short check-in is waiting. It takes a few minutes.", lang) in card.inner_text()
+    assert t("A check-in is waiting.", lang) in card.inner_text()
     p.check(f"home, in the course ({lang})")
     week1 = t("Go to week %(n)s", lang) % {"n": 1}
     card.get_by_role("link", name=week1).click()

@@ -221,3 +221,25 @@ def test_the_core_module_does_not_import_django():
         )
     ]
     assert imported and not [n for n in imported if n.split(".")[0] == "django"]
+
+
+# --- like with like (the coach dashboard and the course overview) ---------------------------
+
+
+def test_loneliness_trend_compares_the_same_questionnaire_when_both_have_it():
+    from verbind.core.change import loneliness_trend
+
+    # A start check-in: DJG-11 6 of 11 (55 %), its DJG-6 6 of 6; a week: DJG-6 6 of 6. The
+    # DJG-6 did not move: the same (the shares 55 % -> 100 % would have said "worse").
+    assert loneliness_trend({"djg11": 6, "djg6": 6}, {"djg6": 6}) == "same"
+    assert loneliness_trend({"djg11": 6, "djg6": 6}, {"djg6": 4}) == "better"
+    assert loneliness_trend({"djg11": 6, "djg6": 2}, {"djg11": 9, "djg6": 1}) == "worse"  # DJG-11
+
+
+def test_loneliness_trend_falls_back_to_shares_and_knows_no_start():
+    from verbind.core.change import loneliness_trend
+
+    assert loneliness_trend({"djg11": 11}, {"djg6": 3}) == "better"  # 100 % -> 50 %
+    assert loneliness_trend({"ucla3": 3}, {"djg6": 0}) == "same"  # both the least lonely
+    assert loneliness_trend({}, {"djg6": 3}) is None
+    assert loneliness_trend({"djg6": None}, {"djg6": 3}) is None

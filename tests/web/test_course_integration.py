@@ -276,7 +276,8 @@ def test_home_card_of_an_enrolled_participant_says_where_they_are(people):
     home = en(login(people.participant), reverse("accounts:home"))
     assert "You are in week 2 of 8." in home
     assert reverse("course:week", args=[2]) in home and "Go to week 2" in home
-    assert "A short check-in is waiting." in home and "Check-in of week 1" in home
+    assert "A check-in is waiting. 8 questions, about 3 minutes." in home
+    assert "Check-in of week 1" in home
     assert reverse("course:check_in", args=["week-1"]) in home
     enrolment_domain.pause(e)
     home = en(login(people.participant), reverse("accounts:home"))

@@ -1,6 +1,7 @@
-"""The course's progress chart and verdicts in a participant's words: a scale's name, with
-the questionnaire's short name only where two scales share a name, and no English word on
-a Dutch page ("Stemming (Mood)"); the last label under the chart is not cut off."""
+"""The course's progress charts and verdicts in a participant's words: a scale's name, with
+the number of questions only where two scales share a name (never a questionnaire code),
+and no English word on a Dutch page ("Stemming (Mood)"); the labels under a chart are not
+cut off."""
 
 from __future__ import annotations
 
@@ -16,21 +17,26 @@ from verbind.course.domain import progress
         ("mood", "nl", "Stemming"),
         ("mood", "en", "Mood"),
         ("lsns6", "nl", "Sociaal netwerk (totaal)"),
-        ("djg6", "nl", "Eenzaamheid (totaal), DJG-6"),
-        ("djg11", "nl", "Eenzaamheid (totaal), DJG-11"),
+        ("djg6", "nl", "Eenzaamheid (totaal), 6 vragen"),
+        ("djg11", "nl", "Eenzaamheid (totaal), 11 vragen"),
+        ("djg11", "en", "Loneliness (total), 11 questions"),
     ],
 )
-def test_a_series_is_named_by_its_scale_and_a_code_only_to_tell_two_apart(inst, lang, title):
+def test_a_series_is_named_by_its_scale_and_its_length_only_to_tell_two_apart(inst, lang, title):
     assert progress.series_title(registry()[inst], lang) == title
 
 
-def test_the_last_label_under_the_chart_fits_inside_the_picture():
+def test_the_labels_under_a_chart_fit_inside_the_picture():
     points = tuple(
         progress.Point(label, 3, key)
         for label, key in (("Start", "week-0"), ("Week 8", "week-8"), ("Na drie maanden", "fu"))
     )
-    chart = progress.chart_for([progress.Series("djg6", "x", 0, 6, "worse", points)])
-    x, label = chart.x_labels[-1]
-    # Centred on x at a 12-unit font: about 7 units a character is a generous estimate.
-    assert x + len(label) * 7 / 2 <= chart.width
-    assert chart.x_labels[0][0] - len("Start") * 7 / 2 >= 0
+    (c,) = progress.charts_for([progress.Series("djg6", "x", 0, 6, "worse", points)])
+    chart = c["chart"]
+    first, last = chart.x_labels[0], chart.x_labels[-1]
+    # About 0.6 of the font size per character is a generous estimate.
+    per_char = chart.label_size * 0.6
+    assert first.anchor == "start" and first.x >= 0
+    assert first.x + len(first.text) * per_char <= chart.width
+    assert last.anchor == "end" and last.x <= chart.width
+    assert last.x - len(last.text) * per_char >= 0

@@ -73,3 +73,22 @@ def enrolled_fixture(people):
     """``people.participant`` measured through the core and enrolled at ``at(0)``."""
     measured(people.participant)
     return enrolment_domain.enrol(people.participant, now=at(0))
+
+
+def post_check_in(client, key: str, answers: dict, *, follow: bool = False, **extra):
+    """Send a check-in through its steps as a browser without JavaScript does: each step
+    posts the whole form, of which the step reads its own questions. Returns the response
+    to the last step (followed when ``follow``)."""
+    from django.urls import reverse
+
+    url = reverse("course:check_in", args=[key])
+    number = 1
+    while True:
+        r = client.post(url, {**answers, "step": number, "action": "next"}, **extra)
+        if r.status_code == 302 and r["Location"] == f"{url}?step={number + 1}":
+            number += 1
+            continue
+        break
+    if follow and r.status_code == 302:
+        r = client.get(r["Location"], **extra)
+    return r

@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
-from test_course_support import COURSE_ANSWERS, full_answers, measured, week1_ids, weekly_answers
+from test_course_support import (
+    COURSE_ANSWERS,
+    full_answers,
+    measured,
+    post_check_in,
+    week1_ids,
+    weekly_answers,
+)
 from web_base import make_participant
 
 from verbind.course.domain import answers, checkins, feedback
@@ -209,12 +216,16 @@ def test_check_in_form_comes_from_the_definitions_and_safety_shows_crisis_help(p
     html = c.get(url).content.decode()
     from verbind.core.instrument import registry
 
-    assert registry()["djg11"].items[0].text.nl in html
-    assert registry()["context"].item("safety").text.nl in html
-    assert html.count("<fieldset") == 11 + 6 + 10 + 1 + 1
-    r = c.post(url, {"djg11_1": "yes"})
+    assert registry()["mood"].items[0].text.nl in html
+    assert html.count("<fieldset") == 1  # the first step: one questionnaire (mood)
+    r = c.post(url, {"djg11_1": "yes", "step": 1})
     assert r.status_code == 400 and 'role="alert"' in r.content.decode()
-    r = c.post(url, full_answers(safety="yes"), follow=True)
+    assert c.post(url, {"mood": "okay", "step": 1})["Location"] == f"{url}?step=2"
+    assert registry()["djg11"].items[0].text.nl in c.get(f"{url}?step=2").content.decode()
+    r = post_check_in(c, "week-0", full_answers(safety="no") | {"context_safety": ""})
+    last = r.content.decode()
+    assert r.status_code == 400 and registry()["context"].item("safety").text.nl in last
+    r = post_check_in(c, "week-0", full_answers(safety="yes"), follow=True)
     html = r.content.decode()
     assert "113" in html and "0800-0113" in html
     assert html.index("0800-0113") < html.index("Bedankt") if "Bedankt" in html else True
@@ -272,7 +283,7 @@ def test_summary_pdf_holds_scores_chosen_answers_and_the_plan(course, people):
     assert "Verbinding is samen koken." in text
     assert "Elke week de buurvrouw bellen." in text
     assert "Geheim dagboek" not in text
-    assert "11" in text and "DJG-11" in text  # the start score on the DJG-11
+    assert "11" in text and "11 vragen" in text and "DJG-11" not in text  # the start score, no code
     # The day it was made is written out, as everywhere a participant reads a date.
     today = timezone.localdate()
     assert re.search(rf"\b{today.day} [a-z]+ {today.year}\b", text)
@@ -367,7 +378,7 @@ def test_course_pages_take_crisis_help_from_the_one_source(people):
     hidden_box = hidden_box[: hidden_box.index("<form")]
     for service in crisis_help().urgent:  # every urgent number as a link, from crisis.yaml
         assert all(f'href="{p.href}"' in hidden_box for p in service.phones)
-    done = c.post(url, full_answers(safety="yes"), follow=True).content.decode()
+    done = post_check_in(c, "week-0", full_answers(safety="yes"), follow=True).content.decode()
     assert 'href="tel:08000113"' in done and 'class="crisis-box"' in done
     coach_page = login(people.coach).get(reverse("course:coach_enrolment", args=[course.pk]))
     html = coach_page.content.decode()

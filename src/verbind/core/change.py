@@ -169,3 +169,32 @@ def is_persistent_low_mood(
     needed = resolve_settings(settings)[LOW_MOOD_SETTING]
     run = low_mood_run(moods, instrument_id)
     return run > 0 and run % needed == 0
+
+
+# The loneliness questionnaires in the order the core prefers them (as the profile does:
+# verbind.core.profile.LONELINESS_PREFERENCE).
+LONELINESS_ORDER = ("djg11", "djg6", "ucla3")
+
+
+def loneliness_trend(
+    first: Mapping[str, int | None], latest: Mapping[str, int | None]
+) -> Trend | None:
+    """Loneliness from a starting point to the latest one, like with like.
+
+    ``first`` and ``latest`` give the loneliness scores each has, by instrument id (a
+    check-in at the start has the DJG-11 and the DJG-6 derived from it; a weekly one the
+    DJG-6). The first questionnaire of :data:`LONELINESS_ORDER` that both have is
+    compared, score with score; only when they share none are the shares of their ranges
+    compared (:func:`trend`). Mixing a DJG-11 start with a DJG-6 week made a participant
+    whose DJG-6 did not move look "worse". The coach dashboard and the coach's course
+    overview both use this rule, each from its own starting point.
+    """
+    have = {i: s for i, s in first.items() if s is not None}
+    now = {i: s for i, s in latest.items() if s is not None}
+    for inst_id in LONELINESS_ORDER:
+        if inst_id in have and inst_id in now:
+            return trend(loneliness_share(inst_id, have[inst_id]),
+                         loneliness_share(inst_id, now[inst_id]))  # fmt: skip
+    a = next((loneliness_share(i, have[i]) for i in LONELINESS_ORDER if i in have), None)
+    b = next((loneliness_share(i, now[i]) for i in LONELINESS_ORDER if i in now), None)
+    return trend(a, b)

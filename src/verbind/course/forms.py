@@ -12,12 +12,16 @@ from verbind.course.domain.feedback import MAX_FEEDBACK
 
 
 class CheckInForm(forms.Form):
-    def __init__(self, battery: Battery, lang: str, *args, **kwargs):
+    """The questions of a check-in; with ``columns``, only those (one step)."""
+
+    def __init__(self, battery: Battery, lang: str, *args, columns=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.battery = battery
         self.groups: list[tuple[str | None, list[str]]] = []
         last_instrument = None
         for q in battery.questions(lang):
+            if columns is not None and q.column not in columns:
+                continue
             field = forms.ChoiceField(
                 label=q.item.text.get(lang),
                 choices=[(c.key, c.label) for c in q.options],

@@ -201,6 +201,28 @@ class CheckIn(models.Model):
         return self.safety_flag or self.worsening_flag
 
 
+class CheckInDraft(models.Model):
+    """The answers of a check-in that is not finished yet, kept step by step so that
+    leaving and coming back loses nothing. It is not a measurement: nothing is scored,
+    shown to a coach or compared until the last step makes it a CheckIn (and this row
+    is deleted)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="check_in_drafts"
+    )
+    key = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "key"], name="check_in_draft_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"unfinished check-in {self.key} of enrolment {self.enrolment_id}"
+
+
 class SentReminder(models.Model):
     """A reminder that went out; its key (from verbind.core.course) is never sent twice."""
 

@@ -69,6 +69,11 @@ def _day(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "j F Y")
 
 
+def _saved_at(moment) -> str:
+    """The time of an autosave just now, for "Saved at %(time)s." in course.js."""
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -129,7 +134,7 @@ def enrol(request):
     except enrolment_domain.EnrolmentError as exc:
         messages.error(request, str(exc))
         return redirect("course:overview")
-    messages.success(request, _("Welcome to the course. Start with the short check-in."))
+    messages.success(request, _("Welcome to the course. Start with the check-in."))
     return redirect("course:overview")
 
 
@@ -328,7 +333,7 @@ def answer(request, exercise_id: str):
                 "saved": True,
                 "status": saved.status,
                 "length": len(saved.text),
-                "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M"),
+                "saved_at": _saved_at(saved.updated_at),
             }
         )
     if action == "submit" and coach_assignments.has_coach(request.user):
@@ -390,6 +395,9 @@ def photo(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def check_in(request, key: str):
+    """A check-in in steps (``?step=n``), one instrument per screen. Every step sent is
+    kept on the server; the last one turns the answers into the check-in. Without
+    JavaScript it is plain forms and redirects; with it, a chosen answer is kept at once."""
     enrolment = access.own_enrolment_or_none(request)
     if enrolment is None:
         return redirect("course:overview")
@@ -403,23 +411,83 @@ def check_in(request, key: str):
         return render(request, "course/check_in_closed.html", {"slot": slot}, status=200)
     lang = _lang()
     battery = checkins.check_in_battery(slot.instruments)
-    form = forms.CheckInForm(battery, lang, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            checkins.save_check_in(enrolment, key, form.cleaned_data, language=lang)
-        except CheckInAnswerError:
-            form.add_error(None, _("Some answers are missing. Please answer every question."))
-        except checkins.CheckInError as exc:
-            messages.error(request, str(exc))
-            return redirect("course:overview")
-        else:
+    steps = checkins.steps_of(battery)
+    kept = checkins.draft_answers(enrolment, key)
+    first_open = checkins.first_open_step(battery, kept)
+    raw = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
+    number = int(raw) if raw and raw.isdigit() else first_open
+    if not 1 <= number <= first_open:
+        # No skipping ahead past a step without answers; an unknown step goes there too.
+        return redirect(_step_url(key, first_open))
+    step = steps[number - 1]
+    form = forms.CheckInForm(battery, lang, request.POST or None, columns=step.columns)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        given = {c: request.POST[c] for c in step.columns if request.POST.get(c)}
+        if action in ("save", "back"):
+            return _keep_step(request, enrolment, key, given, number)
+        if form.is_valid():
+            try:
+                if number < len(steps):
+                    checkins.save_step(enrolment, key, form.cleaned_data)
+                    return redirect(_step_url(key, number + 1))
+                checkins.finish(enrolment, key, form.cleaned_data, language=lang)
+            except CheckInAnswerError:
+                messages.error(
+                    request, _("Some answers are missing. Please answer every question.")
+                )
+                kept = checkins.draft_answers(enrolment, key)
+                return redirect(_step_url(key, checkins.first_open_step(battery, kept)))
+            except checkins.CheckInError as exc:
+                messages.error(request, str(exc))
+                return redirect("course:overview")
             return redirect("course:check_in_done", key=key)
+        kept = {**kept, **given}
+    else:
+        form = forms.CheckInForm(
+            battery, lang, initial={c: kept[c] for c in step.columns if c in kept},
+            columns=step.columns,
+        )  # fmt: skip
     return render(
         request,
         "course/check_in.html",
-        {"form": form, "slot": slot, "label": progress.moment_label(slot.key, slot.week)},
+        {
+            "form": form,
+            "slot": slot,
+            "label": progress.moment_label(slot.key, slot.week),
+            "step": step,
+            "step_count": len(steps),
+            "question_count": len(battery.columns),
+            "minutes": checkins.minutes_for(battery),
+            "is_last": number == len(steps),
+            "crisis_now": checkins.raises_safety(battery, kept),
+            "back_url": _step_url(key, number - 1) if number > 1 else None,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _step_url(key: str, number: int) -> str:
+    return f"{reverse('course:check_in', args=[key])}?step={number}"
+
+
+def _keep_step(request, enrolment, key: str, given: dict, number: int):
+    """Keep the answers chosen on this step (none need be complete): autosave (JSON) or
+    the "Back" button, which never complains about a question not answered yet."""
+    try:
+        checkins.save_step(enrolment, key, given)
+    except CheckInAnswerError:
+        if _wants_json(request):
+            message = _("This answer could not be saved. Please choose one of the answers.")
+            return JsonResponse({"saved": False, "error": message, "code": "invalid"}, status=400)
+    except checkins.CheckInError as exc:
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "error": str(exc), "code": "closed"}, status=409)
+        messages.error(request, str(exc))
+        return redirect("course:overview")
+    if _wants_json(request):
+        return JsonResponse({"saved": True, "saved_at": _saved_at(timezone.now())})
+    return redirect(_step_url(key, max(number - 1, 1)))
 
 
 @login_required
@@ -454,7 +522,7 @@ def progress_page(request):
         "course/progress.html",
         {
             "series": series,
-            "chart": progress.chart_for(series),
+            "charts": progress.charts_for(series),
             "verdicts": progress.verdicts(enrolment, series, lang),
         },
     )
@@ -463,6 +531,9 @@ def progress_page(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def summary_page(request):
+    """The choices for the summary and the plan. Saved as they change (course.js posts
+    with ``action=save`` and gets JSON, as exercises do), with the "Save" button, and
+    before the PDF is made (``action=pdf``), so the PDF always holds what is on screen."""
     enrolment = access.own_enrolment_or_none(request)
     if enrolment is None:
         return redirect("course:overview")
@@ -472,12 +543,21 @@ def summary_page(request):
         ExerciseAnswer.objects.filter(enrolment=enrolment).exclude(text="").defer("image")
     )
     form = forms.PlanForm(request.POST or None, initial={"plan": enrolment.plan_after_course})
-    if request.method == "POST" and form.is_valid():
-        chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
-        answer_domain.choose_for_summary(enrolment, chosen)
-        enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
-        messages.success(request, _("Your choices are saved."))
-        return redirect("course:summary")
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
+            answer_domain.choose_for_summary(enrolment, chosen)
+            enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
+            if _wants_json(request):
+                return JsonResponse({"saved": True, "saved_at": _saved_at(timezone.now())})
+            if action == "pdf":
+                return redirect("course:summary_pdf")
+            messages.success(request, _("Your choices are saved."))
+            return redirect("course:summary")
+        if _wants_json(request):
+            message = _("Your plan is too long. Please make it shorter.")
+            return JsonResponse({"saved": False, "error": message, "code": "invalid"}, status=400)
     rows = []
     for a in sorted(answers, key=lambda a: (a.week, a.pk)):
         try:
@@ -488,7 +568,7 @@ def summary_page(request):
     return render(
         request,
         "course/summary.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "enrolment": enrolment},
         status=400 if form.errors else 200,
     )
 

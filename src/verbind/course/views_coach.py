@@ -125,7 +125,7 @@ def coach_enrolment(request, pk: int):
             "weeks": weeks,
             "check_ins": check_ins,
             "series": series,
-            "chart": progress.chart_for(series),
+            "charts": progress.charts_for(series),
             "verdicts": progress.verdicts(enrolment, series, lang),
             "open_form": forms.OpenWeekForm(),
         },

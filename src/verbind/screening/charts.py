@@ -1,108 +1,55 @@
-"""History chart geometry: measurements over time as points and lines for a hand-built SVG.
+"""Small charts: one measure per chart, in the measure's own units.
 
 Pure Python (no Django): plain values in, plain numbers out, so the geometry is tested
-without a database or a browser. The template (``screening/includes/history_chart.html``)
-only draws what :func:`chart_geometry` returns.
+without a database or a browser. The templates (``includes/small_chart.html``) only draw
+what :func:`small_chart` returns; the history chart on the participant's home and the
+coach's participant page and the course's progress page use it alike.
 
-Two lines share one vertical axis, 0-100 % of each scale's range, and for BOTH lines lower
-is better:
+Why one measure per chart: two lines on one 0-100 % axis made a reader compare shares of
+different scales, one of which had been turned round; "lower is better" then held for a
+line that was not the measure's own direction. Now each chart has the scale's real range
+on its vertical axis (0 to 11 for the long loneliness scale, 0 to 30 for contacts), says in
+words which way is better (the template, from ``higher_is``), and has its table beside it.
 
-* loneliness: the loneliness scale's total (DJG-11, DJG-6 or UCLA-3) as a share of its
-  range, so a DJG-6 and a DJG-11 test can be compared;
-* few contacts: the isolation scale's total as a share of its range, turned round when a
-  higher score means more contacts (LSNS-6: ``higher_is: better`` in its definition).
-
-Measurements are placed evenly from left to right in the order they were made; their
-dates are written under them. (Tests are irregular, often two on one day; even spacing
-keeps every point visible, and the table beside the chart gives the exact dates.)
-Scale ranges and directions are read from the instrument definitions, never repeated here.
+Points are placed evenly from left to right in the order given (tests are irregular, often
+two on one day; the table gives the exact dates). A single point is drawn as a marker in
+the middle; a line joins two or more. The drawing is 320 units wide and shown at most
+20rem (320 px) wide, so on a 375 px phone it is drawn at about its own size and its 14-unit
+labels are about 14 px; only some moments get a label under the axis (the first, the last
+and evenly chosen ones between: ``max_x_labels``); the table names them all.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verbind.core.instrument import registry
 
-SERIES = ("loneliness", "isolation")
-# Size of a square marker (the isolation line's points), in SVG units.
-MARKER = 10
-
-# The SVG scales to its box, and its labels with it: on a 375 px phone a 640-unit-wide
-# chart is drawn at about half size. So there are two layouts, one for wide and one for
-# narrow screens (the stylesheet shows one of them), each with a label size that stays at
-# least 12 px on the screens it is shown on.
-WIDE = {"width": 640, "height": 260, "inset": 32, "label_size": 14}
-NARROW = {
-    "width": 320,
-    "height": 260,
-    "margin": (12, 20, 44, 58),
-    "inset": 30,  # room for half a date beyond the first and last point
-    "max_x_labels": 3,
-    "label_size": 15,
-}
+WIDTH = 320
+HEIGHT = 200
+LABEL_SIZE = 14
+MARKER_RADIUS = 6
 
 
 @dataclass(frozen=True)
-class Reading:
-    """One measurement as the chart sees it. Shares are 0..1, higher = worse."""
+class Measure:
+    """A scale as a chart needs it: its own range and which way is better."""
 
-    when: dt.datetime | dt.date
-    loneliness: float | None
-    isolation: float | None
-    loneliness_score: int | None = None
-    loneliness_min: int | None = None
-    loneliness_max: int | None = None
-    isolation_score: int | None = None
-    isolation_min: int | None = None
-    isolation_max: int | None = None
-    isolation_higher_is: str = "worse"
+    instrument: str
+    min: int
+    max: int
+    higher_is: str  # "worse" | "better"
 
 
-def share_of(value: int | float | None, lo: int, hi: int, higher_is: str = "worse") -> float | None:
-    """``value`` as a share of [lo, hi], turned round when a higher value is better."""
-    if value is None or hi <= lo:
+def measure_of(instrument_id: str | None) -> Measure | None:
+    """The primary scale of an instrument from its definition; None when unknown."""
+    inst = registry().get(instrument_id or "")
+    scale = inst.primary_scale if inst is not None else None
+    if scale is None:
         return None
-    share = min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    return 1.0 - share if higher_is == "better" else share
-
-
-def _total_scale(instrument_id: str | None):
-    if not instrument_id:
-        return None
-    inst = registry().get(instrument_id)
-    return inst.primary_scale if inst is not None else None
-
-
-def reading_of(
-    when: dt.datetime | dt.date,
-    *,
-    loneliness_instrument: str | None,
-    loneliness_score: int | None,
-    isolation_instrument: str | None,
-    isolation_score: int | None,
-) -> Reading:
-    """A Reading from a measurement's headline scores (instrument ids from contract.md)."""
-    lon = _total_scale(loneliness_instrument)
-    iso = _total_scale(isolation_instrument)
-    return Reading(
-        when=when,
-        loneliness=(share_of(loneliness_score, lon.min, lon.max, lon.higher_is) if lon else None),
-        isolation=share_of(isolation_score, iso.min, iso.max, iso.higher_is) if iso else None,
-        loneliness_score=loneliness_score if lon else None,
-        loneliness_min=lon.min if lon else None,
-        loneliness_max=lon.max if lon else None,
-        isolation_score=isolation_score if iso else None,
-        isolation_min=iso.min if iso else None,
-        isolation_max=iso.max if iso else None,
-        isolation_higher_is=iso.higher_is if iso else "worse",
-    )
-
-
-# --- geometry --------------------------------------------------------------------------------
+    return Measure(inst.id, scale.min, scale.max, scale.higher_is)
 
 
 @dataclass(frozen=True)
@@ -122,89 +69,59 @@ class Box:
 
 
 @dataclass(frozen=True)
-class Point:
+class Mark:
     x: float
     y: float
-    index: int  # position in the readings (oldest first)
-    share: float
-
-    @property
-    def marker_left(self) -> float:
-        return round(self.x - MARKER / 2, 2)
-
-    @property
-    def marker_top(self) -> float:
-        return round(self.y - MARKER / 2, 2)
-
-
-@dataclass(frozen=True)
-class Series:
-    id: str  # "loneliness" | "isolation"
-    points: tuple[Point, ...]
-    path: str  # SVG path data; a new "M" after a measurement without this score
-
-    @property
-    def empty(self) -> bool:
-        return not self.points
+    value: float
+    index: int  # position in the values given
 
 
 @dataclass(frozen=True)
 class YTick:
     y: float
-    percent: int
+    value: int
 
 
 @dataclass(frozen=True)
-class XTick:
+class XLabel:
     x: float
-    index: int
-    when: dt.datetime | dt.date
+    text: str
+    anchor: str  # SVG text-anchor: "start", "middle" or "end" (kept inside the drawing)
 
 
 @dataclass(frozen=True)
-class Chart:
+class SmallChart:
     width: int
     height: int
     plot: Box
-    readings: tuple[Reading, ...]
+    lo: int
+    hi: int
+    higher_is: str
+    marks: tuple[Mark, ...]
+    path: str  # "" for a single point
     y_ticks: tuple[YTick, ...]
-    x_ticks: tuple[XTick, ...]
-    series: tuple[Series, ...]
-    label_size: int = 13  # font size of the axis labels, in SVG units
+    x_labels: tuple[XLabel, ...]
+    label_size: int = LABEL_SIZE
+    marker_radius: int = MARKER_RADIUS
 
     @property
     def y_label_x(self) -> float:
-        """Where the percentages end, just left of the axis."""
-        return self.plot.left - 8
+        """Where the numbers of the vertical axis end, just left of it."""
+        return self.plot.left - 6
 
     @property
     def x_label_y(self) -> float:
-        """The baseline of the dates, under the axis."""
-        return self.plot.bottom + self.label_size + 9
-
-    def get(self, series_id: str) -> Series:
-        return next(s for s in self.series if s.id == series_id)
+        """The baseline of the labels under the axis."""
+        return self.plot.bottom + self.label_size + 8
 
     @property
-    def loneliness(self) -> Series:
-        return self.get("loneliness")
-
-    @property
-    def isolation(self) -> Series:
-        return self.get("isolation")
+    def single(self) -> bool:
+        return len(self.marks) == 1
 
 
-def _sort_key(reading: Reading) -> dt.datetime:
-    when = reading.when
-    if isinstance(when, dt.datetime):
-        # Compare aware and naive values alike; only the order matters here.
-        return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(dt.UTC)
-    return dt.datetime.combine(when, dt.time.min)
-
-
-def _label_indices(n: int, max_labels: int) -> tuple[int, ...]:
-    """Which points get a date under them: all when they fit, else evenly chosen ones,
-    always the first and the last."""
+def label_indices(n: int, max_labels: int) -> tuple[int, ...]:
+    """Which points get a label: all when they fit, else the first, the last and evenly
+    chosen ones between."""
     if n <= max_labels:
         return tuple(range(n))
     step = math.ceil((n - 1) / (max_labels - 1))
@@ -214,67 +131,78 @@ def _label_indices(n: int, max_labels: int) -> tuple[int, ...]:
     return (*chosen, n - 1)
 
 
+def y_tick_values(lo: int, hi: int) -> tuple[int, ...]:
+    """The lowest and highest possible score, and the middle when it is a whole number
+    (else the nearest whole number below it)."""
+    if hi - lo < 2:
+        return (lo, hi)
+    return (lo, (lo + hi) // 2, hi)
+
+
 def _fmt(value: float) -> str:
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
-def _path(points: Sequence[Point], gaps: set[int]) -> str:
-    parts: list[str] = []
-    previous: Point | None = None
-    for p in points:
-        joined = previous is not None and not any(previous.index < g < p.index for g in gaps)
-        parts.append(f"{'L' if joined else 'M'}{_fmt(p.x)},{_fmt(p.y)}")
-        previous = p
-    return " ".join(parts)
-
-
-def chart_geometry(
-    readings: Sequence[Reading],
+def small_chart(
+    values: Sequence[float],
+    labels: Sequence[str],
+    lo: int,
+    hi: int,
+    higher_is: str = "worse",
     *,
-    width: int = 640,
-    height: int = 260,
-    margin: tuple[int, int, int, int] = (16, 20, 44, 52),  # top, right, bottom, left
-    inset: int = 24,
-    max_x_labels: int = 6,
-    label_size: int = 13,
-) -> Chart:
-    """Where everything goes, in SVG user units (the SVG scales to its box).
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    margin: tuple[int, int, int, int] = (14, 14, 34, 34),  # top, right, bottom, left
+    inset: int = 22,
+    max_x_labels: int = 3,
+    label_size: int = LABEL_SIZE,
+) -> SmallChart:
+    """Where everything goes, in SVG user units, for ``values`` on the scale [lo, hi].
 
-    ``readings`` in any order (sorted oldest first here). ``inset`` keeps the first and
-    last points off the axes. A reading without a score leaves a gap in that line.
+    ``labels[i]`` names ``values[i]`` (a date, "Week 2"). A value outside the scale is
+    drawn at its edge, never off the chart.
     """
-    if width <= 0 or height <= 0:
-        raise ValueError("width and height must be positive")
+    if len(values) != len(labels):
+        raise ValueError("one label per value")
+    if hi <= lo:
+        raise ValueError("the scale's highest score must be above its lowest")
     if max_x_labels < 2:
         raise ValueError("max_x_labels must be at least 2 (the first and the last)")
     top, right, bottom, left = margin
     plot = Box(left, top, width - right, height - bottom)
     if plot.width <= 2 * inset or plot.height <= 0:
         raise ValueError("the chart is too small for its margins")
-    ordered = tuple(sorted(readings, key=_sort_key))
-    n = len(ordered)
+    n = len(values)
 
     def x_at(i: int) -> float:
         if n == 1:
             return plot.left + plot.width / 2
         return plot.left + inset + i * (plot.width - 2 * inset) / (n - 1)
 
-    def y_at(share: float) -> float:
+    def y_at(value: float) -> float:
+        share = min(1.0, max(0.0, (value - lo) / (hi - lo)))
         return plot.bottom - share * plot.height
 
-    series = []
-    for series_id in SERIES:
-        points = tuple(
-            Point(round(x_at(i), 2), round(y_at(share), 2), i, share)
-            for i, r in enumerate(ordered)
-            if (share := getattr(r, series_id)) is not None
-        )
-        gaps = {i for i, r in enumerate(ordered) if getattr(r, series_id) is None}
-        series.append(Series(series_id, points, _path(points, gaps)))
-
-    y_ticks = tuple(YTick(round(y_at(p / 100), 2), p) for p in (0, 25, 50, 75, 100))
-    x_ticks = tuple(
-        XTick(round(x_at(i), 2), i, ordered[i].when) for i in _label_indices(n, max_x_labels)
-    ) if n else ()  # fmt: skip
-    return Chart(width, height, plot, ordered, y_ticks, x_ticks, tuple(series), label_size)
+    marks = tuple(Mark(round(x_at(i), 2), round(y_at(v), 2), v, i) for i, v in enumerate(values))
+    path = (
+        " ".join(f"{'M' if m.index == 0 else 'L'}{_fmt(m.x)},{_fmt(m.y)}" for m in marks)
+        if n > 1
+        else ""
+    )
+    chosen = label_indices(n, max_x_labels) if n else ()
+    x_labels = []
+    for i in chosen:
+        anchor = "middle"
+        if n > 1 and i == 0:
+            anchor = "start"
+        elif n > 1 and i == n - 1:
+            anchor = "end"
+        # A label that starts or ends at its point is moved back by the inset, so it
+        # stays inside the plot's width.
+        x = x_at(i) - (inset if anchor == "start" else 0) + (inset if anchor == "end" else 0)
+        x_labels.append(XLabel(round(x, 2), labels[i], anchor))
+    y_ticks = tuple(YTick(round(y_at(v), 2), v) for v in y_tick_values(lo, hi))
+    return SmallChart(
+        width, height, plot, lo, hi, higher_is, marks, path, y_ticks, tuple(x_labels), label_size
+    )

@@ -36,7 +36,15 @@ from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role,
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachRequest, CoachShare
 from verbind.core.battery import batteries
 from verbind.core.instrument import registry
-from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
+from verbind.course.models import (
+    CheckIn,
+    CheckInDraft,
+    Enrolment,
+    ExerciseAnswer,
+    Feedback,
+    Pause,
+    WeekOpening,
+)
 from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
 from verbind.screening.templatetags import measurement_labels as labels
@@ -217,6 +225,7 @@ def export_course(user: User) -> list[dict[str, Any]]:
     check_ins = _by_enrolment(
         CheckIn.objects.filter(enrolment_id__in=ids).order_by("created_at", "pk")
     )
+    drafts = _by_enrolment(CheckInDraft.objects.filter(enrolment_id__in=ids).order_by("pk"))
     return [
         {
             "programme": e.programme,
@@ -253,6 +262,10 @@ def export_course(user: User) -> list[dict[str, Any]]:
                     "strong_worsening": c.worsening_flag,
                 }
                 for c in check_ins.get(e.pk, [])
+            ],
+            "unfinished_check_ins": [
+                {"key": d.key, "updated_at": _dt(d.updated_at), "answers": d.answers}
+                for d in drafts.get(e.pk, [])
             ],
         }
         for e in enrolments
@@ -500,6 +513,10 @@ def export_course_csv(user: User, lang: str | None = None) -> str:
             for column in c["answers"]:
                 if questions.question(column) not in answer_columns:
                     answer_columns.append(questions.question(column))
+        for d in e["unfinished_check_ins"]:
+            for column in d["answers"]:
+                if questions.question(column) not in answer_columns:
+                    answer_columns.append(questions.question(column))
     fixed = ["what", "course", "week", "part", "date", "sent", "ended", "status", "text",
              "photo", "from", "safety", "worsening"]  # fmt: skip
     rows: list[dict[Any, Any]] = []
@@ -551,6 +568,15 @@ def export_course_csv(user: User, lang: str | None = None) -> str:
                 row.update(
                     {("answer", questions.question(k)): questions.answer(k, v)
                      for k, v in c["answers"].items()}
+                )  # fmt: skip
+                rows.append(row)
+            for d in e["unfinished_check_ins"]:
+                row = {"what": _("Check-in, not finished"), "course": prog,
+                       "part": words.moment(d["key"], None),
+                       "date": _local_iso(d["updated_at"])}  # fmt: skip
+                row.update(
+                    {("answer", questions.question(k)): questions.answer(k, v)
+                     for k, v in d["answers"].items()}
                 )  # fmt: skip
                 rows.append(row)
         header = [

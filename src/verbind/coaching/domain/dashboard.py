@@ -4,7 +4,6 @@ paged, with the signals first across all pages (safety signals before all others
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Window
@@ -12,7 +11,6 @@ from django.db.models.functions import Coalesce
 
 from verbind.accounts import permissions
 from verbind.accounts.models import Organisation, User
-from verbind.coaching.domain.alerts import share_of
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment
 from verbind.core import change
 from verbind.screening.models import Measurement
@@ -39,26 +37,22 @@ class DashboardRow:
     measurement_count: int
     open_alerts: int
     latest: dict
-    first_fraction: Fraction | None
+    # The first test's loneliness score by questionnaire ({} when it has none).
+    first_scores: dict
     # Open safety signals (a "yes" to the safety question): these rows come first.
     open_safety: int = 0
 
-    @property
-    def latest_fraction(self) -> Fraction | None:
-        latest = self.latest
-        return share_of(
-            latest.get("loneliness_instrument") or "",
-            latest.get("loneliness_score"),
-            latest.get("loneliness_max"),
-        )
-
     @cached_property  # the template asks up to three times per row
     def trend(self) -> str | None:
-        """ "better", "worse" or "same" loneliness since the first measurement; None when
-        there is only one measurement. (The core's rule: verbind.core.change.trend.)"""
+        """ "better", "worse" or "same" loneliness since the first test, like with like (the
+        same rule as the coach's course overview: verbind.core.change.loneliness_trend);
+        None when there is only one measurement."""
         if self.measurement_count < 2:
             return None
-        return change.trend(self.first_fraction, self.latest_fraction)
+        latest = self.latest
+        instrument = latest.get("loneliness_instrument")
+        now = {instrument: latest.get("loneliness_score")} if instrument else {}
+        return change.loneliness_trend(self.first_scores, now)
 
 
 PAGE_SIZE = 50
@@ -172,10 +166,10 @@ def _rows(
                 open_alerts=p.open_alerts,
                 open_safety=p.open_safety,
                 latest={f: last[f] for f in _LATEST_FIELDS},
-                first_fraction=share_of(
-                    first_m["loneliness_instrument"] or "",
-                    first_m["loneliness_score"],
-                    first_m["loneliness_max"],
+                first_scores=(
+                    {first_m["loneliness_instrument"]: first_m["loneliness_score"]}
+                    if first_m["loneliness_instrument"]
+                    else {}
                 ),
             )
         )

@@ -4,11 +4,19 @@ Which check-in is due when is the core's (``verbind.core.course.check_in_schedul
 which instruments it asks is the programme's. Every check-in also asks the safety
 question of the ``context`` instrument: a "yes" shows crisis help at once and flags the
 coach, as everywhere in verbind.
+
+A check-in is asked in steps, one instrument per screen (``steps_of``). The answers of the
+steps done so far are kept on the server (``CheckInDraft``, ``save_step``) so leaving and
+coming back loses nothing; they become a measurement (a ``CheckIn``, with its alerts) only
+when the last step is sent (``finish``). The safety question is the last step, so a "yes"
+reaches the coach exactly as before: with the check-in it belongs to.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -27,10 +35,12 @@ from verbind.core.profile import LONELINESS_PREFERENCE
 from verbind.core.scoring import derivable, derive_missing
 from verbind.course.domain.enrolment import touch
 from verbind.course.domain.facts import situation
-from verbind.course.models import CheckIn, Enrolment
+from verbind.course.models import CheckIn, CheckInDraft, Enrolment
 
 SAFETY_STEP = {"instrument": "context", "items": ["safety"]}
 MOOD = "mood"
+# About how long one question takes an older reader on a phone, for "about 10 minutes".
+SECONDS_PER_QUESTION = 20
 
 
 class CheckInError(ValueError):
@@ -56,6 +66,85 @@ def check_in_battery(instruments: tuple[str, ...]) -> Battery:
         "steps": steps,
     }
     return parse_batteries({"check_in": spec}, registry(), source="course check-in")["check_in"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a check-in: the questions of one instrument."""
+
+    number: int  # 1-based
+    instrument: str
+    columns: tuple[str, ...]
+
+
+def steps_of(battery: Battery) -> tuple[Step, ...]:
+    """The check-in's screens: one per instrument, in the order of the battery (the safety
+    question, a step of its own, comes last)."""
+    return tuple(
+        Step(n, step.instrument.id, tuple(step.instrument.column(i.id) for i in step.items))
+        for n, step in enumerate(battery.steps, start=1)
+    )
+
+
+def minutes_for(battery: Battery) -> int:
+    """About how many minutes the check-in takes (rounded up, at least 1)."""
+    return max(1, math.ceil(len(battery.columns) * SECONDS_PER_QUESTION / 60))
+
+
+def draft_answers(enrolment: Enrolment, key: str) -> dict[str, str]:
+    """The answers kept from the steps done so far ({} when none)."""
+    draft = CheckInDraft.objects.filter(enrolment=enrolment, key=key).first()
+    return dict(draft.answers) if draft else {}
+
+
+def first_open_step(battery: Battery, answers: dict) -> int:
+    """The first step with a question not answered yet (the last step when all are)."""
+    steps = steps_of(battery)
+    for step in steps:
+        if any(c not in answers for c in step.columns):
+            return step.number
+    return steps[-1].number
+
+
+def raises_safety(battery: Battery, answers: dict) -> bool:
+    return any(SAFETY_FLAG in battery.flags_raised(c, v) for c, v in answers.items())
+
+
+@transaction.atomic
+def save_step(
+    enrolment: Enrolment, key: str, answers: dict, now: datetime | None = None
+) -> dict[str, str]:
+    """Keep ``answers`` (some or all of one step) with the answers given before; returns
+    all kept answers. Raises AnswerError for an answer that is not one of the options, and
+    CheckInError when the check-in is not open. Nothing is scored here."""
+    now = now or timezone.now()
+    slot = slot_for(enrolment, key, now)
+    if slot is None or slot.status != "due":
+        raise CheckInError(_("This check-in is not open now."))
+    battery = check_in_battery(slot.instruments)
+    given = battery.normalise(answers, partial=True)
+    draft, _created = CheckInDraft.objects.select_for_update().get_or_create(
+        enrolment=enrolment, key=key
+    )
+    kept = {c: v for c, v in draft.answers.items() if c in battery.columns}
+    kept.update(given)
+    draft.answers = {c: kept[c] for c in battery.columns if c in kept}
+    draft.updated_at = now
+    draft.save()
+    touch(enrolment, now)
+    return dict(draft.answers)
+
+
+def finish(
+    enrolment: Enrolment, key: str, answers: dict, *, language: str = "nl",
+    now: datetime | None = None,
+) -> CheckIn:  # fmt: skip
+    """The last step: the kept answers with ``answers`` become the check-in (scored, its
+    alerts raised, the draft removed). AnswerError names what is still missing."""
+    with transaction.atomic():
+        kept = draft_answers(enrolment, key)
+        kept.update({c: v for c, v in answers.items() if v not in (None, "")})
+        return save_check_in(enrolment, key, kept, language=language, now=now)
 
 
 def slot_for(enrolment: Enrolment, key: str, now: datetime | None = None):
@@ -143,6 +232,7 @@ def save_check_in(
             check_in.save()
     except IntegrityError:
         raise CheckInError(_("You already filled in this check-in.")) from None
+    CheckInDraft.objects.filter(enrolment=enrolment, key=key).delete()
     # The coach hears of it as of a self-test: flagged on the dashboard, a link by e-mail.
     raise_alerts_for_check_in(check_in)
     touch(enrolment, now)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -23,10 +22,14 @@ from verbind.course.models import AnswerStatus, CheckIn, Enrolment, ExerciseAnsw
 @dataclass(frozen=True)
 class Row:
     situation: Situation
-    first_fraction: Fraction | None
-    last_fraction: Fraction | None
+    # The loneliness scores (by instrument) of the first and the latest check-in, and
+    # when the first was made: the starting point the trend is measured from.
+    first_scores: dict
+    last_scores: dict
     open_flags: int
     waiting_feedback: int
+    since: datetime | None = None
+    scored_check_ins: int = 0
 
     @property
     def enrolment(self) -> Enrolment:
@@ -38,8 +41,12 @@ class Row:
 
     @property
     def trend(self) -> str | None:
-        """Loneliness since the first check-in: the core's better / worse / same."""
-        return change.trend(self.first_fraction, self.last_fraction)
+        """Loneliness since the first check-in (the start check-in), like with like: the
+        core's rule, as on the coach dashboard (verbind.core.change.loneliness_trend).
+        None with fewer than two check-ins."""
+        if self.scored_check_ins < 2:
+            return None
+        return change.loneliness_trend(self.first_scores, self.last_scores)
 
 
 def visible_enrolments(coach, organisation):
@@ -66,25 +73,36 @@ def recently_stopped(coach, organisation, now: datetime | None = None) -> list[E
     )
 
 
+def _loneliness_scores(results: dict) -> dict[str, int]:
+    """The loneliness totals a check-in has (a full one the DJG-11 and its DJG-6)."""
+    out = {}
+    for inst_id in change.LONELINESS_ORDER:
+        total = ((results.get(inst_id) or {}).get("scales") or {}).get("total") or {}
+        if total.get("value") is not None:
+            out[inst_id] = total["value"]
+    return out
+
+
 def rows_for_coach(coach, organisation, now: datetime | None = None) -> list[Row]:
     enrolments = list(visible_enrolments(coach, organisation))
     ids = [e.pk for e in enrolments]
-    fractions: dict[int, list[Fraction]] = defaultdict(list)
+    first: dict[int, tuple[datetime, dict]] = {}
+    last: dict[int, dict] = {}
+    scored: dict[int, int] = defaultdict(int)
     flags: dict[int, int] = defaultdict(int)
-    for enrolment_id, instrument, score, safety, worse, seen in (
+    for enrolment_id, created_at, results, safety, worse, seen in (
         CheckIn.objects.filter(enrolment_id__in=ids)
         .order_by("created_at", "pk")
         .values_list(
-            "enrolment_id",
-            "loneliness_instrument",
-            "loneliness_score",
-            "safety_flag",
-            "worsening_flag",
+            "enrolment_id", "created_at", "results", "safety_flag", "worsening_flag",
             "flags_seen_at",
         )
-    ):
-        if score is not None and instrument:
-            fractions[enrolment_id].append(change.loneliness_share(instrument, score))
+    ):  # fmt: skip
+        scores = _loneliness_scores(results)
+        if scores:
+            first.setdefault(enrolment_id, (created_at, scores))
+            last[enrolment_id] = scores
+            scored[enrolment_id] += 1
         if (safety or worse) and seen is None:
             flags[enrolment_id] += 1
     waiting = dict(
@@ -97,10 +115,12 @@ def rows_for_coach(coach, organisation, now: datetime | None = None) -> list[Row
     rows = [
         Row(
             s,
-            fractions[s.enrolment.pk][0] if fractions[s.enrolment.pk] else None,
-            fractions[s.enrolment.pk][-1] if fractions[s.enrolment.pk] else None,
+            first.get(s.enrolment.pk, (None, {}))[1],
+            last.get(s.enrolment.pk, {}),
             flags[s.enrolment.pk],
             waiting.get(s.enrolment.pk, 0),
+            since=first.get(s.enrolment.pk, (None, {}))[0],
+            scored_check_ins=scored[s.enrolment.pk],
         )
         for s in situations(enrolments, now)
     ]

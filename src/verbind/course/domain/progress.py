@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from verbind.core import reliable_change as rc
 from verbind.core.instrument import registry
 from verbind.course.models import CheckIn, Enrolment
+from verbind.screening.charts import small_chart
 
 # Scales shown, in this order: loneliness first (what the course is about).
 SHOWN = ("djg11", "djg6", "lsns6", "rses", "mood")
@@ -53,10 +55,9 @@ def moment_label(key: str, week: int | None) -> str:
 
 
 def series_title(inst, lang: str) -> str:
-    """The scale's name; the questionnaire's short name is added only where two shown
-    scales share a name ("Eenzaamheid (totaal), DJG-11" and "..., DJG-6"). Elsewhere it
-    added nothing for a participant but a code or, for the mood question, an English word
-    ("Stemming (Mood)")."""
+    """The scale's name; where two shown scales share a name, the number of questions is
+    added ("Eenzaamheid (totaal), 11 vragen" and "..., 6 vragen"): a participant reads no
+    questionnaire codes."""
     label = inst.primary_scale.label.get(lang)
     shared = [
         i
@@ -65,7 +66,10 @@ def series_title(inst, lang: str) -> str:
         and registry()[i].primary_scale is not None
         and registry()[i].primary_scale.label.get(lang) == label
     ]
-    return f"{label}, {inst.short_title}" if shared else label
+    if not shared:
+        return label
+    with translation.override(lang):
+        return _("%(label)s, %(n)s questions") % {"label": label, "n": len(inst.items)}
 
 
 def series_of(check_ins: list[CheckIn], lang: str) -> list[Series]:
@@ -122,55 +126,29 @@ def verdicts(enrolment: Enrolment, series: list[Series], lang: str) -> list[Verd
     return out
 
 
-@dataclass(frozen=True)
-class Chart:
-    """Geometry of a small line chart (SVG user units), computed here so the template only
-    draws. Values are placed on the scale's full range, so a line never exaggerates."""
-
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_w: int
-    plot_h: int
-    x_labels: tuple[tuple[float, str], ...]
-    y_ticks: tuple[tuple[float, int], ...]
-    lines: tuple[dict, ...]
-
-
-def chart_for(series: list[Series]) -> Chart | None:
-    """One chart per scale is clearer than mixing ranges; this draws them as fractions of
-    their range on one 0-100% axis, each series its own line with its own marker."""
-    if not series:
-        return None
-    labels: list[str] = []
+def charts_for(series: list[Series]) -> list[dict]:
+    """One small chart per measure, each on its own scale with its own direction (the
+    template ``includes/small_chart.html`` draws it with its table beside it)."""
+    out = []
     for s in series:
-        for p in s.points:
-            if p.label not in labels:
-                labels.append(p.label)
-    # Room on the right for half of the last label, centred on the last point ("Week 8",
-    # "Na drie maanden" at 12 units is about 100 wide): with 16 it was cut off.
-    width, height, left, top, right, bottom = 640, 300, 48, 16, 60, 48
-    plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(len(labels) - 1, 1)
-    xs = {label: left + i * step for i, label in enumerate(labels)}
-    lines = []
-    for n, s in enumerate(series):
-        span = (s.max - s.min) or 1
-        pts = [
-            (round(xs[p.label], 1), round(top + plot_h * (1 - (p.value - s.min) / span), 1), p)
-            for p in s.points
-        ]
-        lines.append(
+        labels = [p.label for p in s.points]
+        chart = small_chart([p.value for p in s.points], labels, s.min, s.max, s.higher_is)
+        out.append(
             {
-                "series": s,
-                "style": n % 5,
-                "path": " ".join(f"{x},{y}" for x, y, _p in pts),
-                "points": pts,
+                "id": f"progress-{s.instrument}",
+                "title": s.title,
+                "chart": chart,
+                "description": describe(s),
+                "rows": [(p.label, p.value) for p in s.points],
+                "moment_heading": _("Moment"),
             }
         )
-    y_ticks = tuple((round(top + plot_h * (1 - f / 100), 1), f) for f in (0, 25, 50, 75, 100))
-    return Chart(
-        width, height, left, top, plot_w, plot_h,
-        tuple((round(xs[lb], 1), lb) for lb in labels), y_ticks, tuple(lines),
-    )  # fmt: skip
+    return out
+
+
+def describe(s: Series) -> str:
+    """What one chart shows, in words (its description for screen readers)."""
+    values = "; ".join(f"{p.label}: {p.value}" for p in s.points)
+    direction = _("Lower is better.") if s.higher_is == "worse" else _("Higher is better.")
+    scale = _("Scores from %(lo)s to %(hi)s.") % {"lo": s.min, "hi": s.max}
+    return f"{values}. {scale} {direction}"

@@ -168,6 +168,80 @@
   // Try again now and then while something is unsaved (a server that was briefly down).
   window.setInterval(function () { savers.forEach(function (s) { s.save(); }); }, 15000);
 
+  /* --- the summary: the ticked answers and the plan are kept like an exercise's text:
+     in this browser at once, on the server shortly after (action=save, JSON) --- */
+  document.querySelectorAll("form[data-summary-autosave]").forEach(function (form) {
+    var key = form.getAttribute("data-storage-key");
+    var plan = form.querySelector("textarea[name=plan]");
+    var status = form.querySelector(".save-status");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var timer = null, inFlight = false, again = false;
+    function say(text) { if (status) { status.textContent = text; } }
+    function snapshot() {
+      var chosen = [];
+      form.querySelectorAll("input[type=checkbox][name=include]").forEach(function (box) {
+        if (box.checked) { chosen.push(box.value); }
+      });
+      return { plan: plan ? plan.value : "", include: chosen };
+    }
+    function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+    function save() {
+      if (inFlight) { again = true; return; }
+      if (!load(key)) { return; }
+      if (navigator.onLine === false) { say(msg("offline")); return; }
+      var sent = snapshot();
+      var body = new FormData(form);
+      body.set("action", "save");
+      inFlight = true;
+      say(msg("saving"));
+      window.fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+      }).then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+          say(msg("logged-out"));
+          return null;
+        }
+        return response.json().then(function (data) {
+          if (response.ok && data.saved) {
+            if (same(snapshot(), sent)) { store(key, null); }
+            say(msg("saved", { time: data.saved_at }));
+          } else {
+            say(data.error || msg("failed"));
+          }
+        });
+      }).catch(function () {
+        say(navigator.onLine === false ? msg("offline") : msg("failed"));
+      }).then(function () {
+        inFlight = false;
+        if (again) { again = false; save(); }
+      });
+    }
+    function changed() {
+      store(key, snapshot());
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 800);
+    }
+    var kept = load(key);
+    if (kept && !same(kept, snapshot())) {
+      if (plan && typeof kept.plan === "string") { plan.value = kept.plan; }
+      form.querySelectorAll("input[type=checkbox][name=include]").forEach(function (box) {
+        box.checked = (kept.include || []).indexOf(box.value) !== -1;
+      });
+      say(msg("restored"));
+      save();
+    } else if (kept) {
+      store(key, null);  // the server already has exactly this
+    }
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () { store(key, snapshot()); });
+    savers.push({ save: save });
+  });
+
   /* --- a photo that is too large is refused before it is sent --- */
   document.querySelectorAll("form.photo-form").forEach(function (form) {
     var input = form.querySelector("input[type=file]");
@@ -177,6 +251,59 @@
       var file = input.files && input.files[0];
       input.setCustomValidity(file && file.size > maxMb * 1024 * 1024 ? msg("photo-too-large", { max: maxMb }) : "");
       input.reportValidity();
+    });
+  });
+
+  /* --- check-in: each answer chosen is kept on the server soon after (the step's
+     "Next" button keeps them too, also without JavaScript). One request at a time; a
+     step is sent only after a save that is under way has finished. --- */
+  document.querySelectorAll("form[data-check-in-autosave]").forEach(function (form) {
+    var status = form.querySelector(".save-status");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var timer = null, inFlight = false, again = false, submitAfter = null;
+    function say(text) { if (status) { status.textContent = text; } }
+    function save() {
+      if (inFlight) { again = true; return; }
+      var body = new FormData(form);
+      body.set("action", "save");
+      inFlight = true;
+      window.fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+      }).then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+          say(msg("answer-not-saved"));
+          return null;
+        }
+        return response.json().then(function (data) {
+          say(data.saved ? msg("saved", { time: data.saved_at }) : (data.error || msg("answer-not-saved")));
+        });
+      }).catch(function () {
+        say(msg("answer-not-saved"));
+      }).then(function () {
+        inFlight = false;
+        if (submitAfter) {
+          var button = submitAfter;
+          submitAfter = null;
+          if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+        } else if (again) { again = false; save(); }
+      });
+    }
+    form.addEventListener("change", function (ev) {
+      if (!ev.target.matches("input[type=radio]")) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 700);
+    });
+    form.addEventListener("submit", function (ev) {
+      window.clearTimeout(timer);  // the step's own post carries every answer on it
+      again = false;
+      if (inFlight) {
+        ev.preventDefault();
+        submitAfter = ev.submitter || form.querySelector("button[type=submit]");
+      }
     });
   });
 
