@@ -149,7 +149,7 @@ def write_graphml(networks: Iterable[Network], folder: Path, defs: Definitions |
     written = []
     for network in networks:
         path = folder / graphml_name(network)
-        nx.write_graphml(to_graph(network, defs), path, named_key_ids=True)
+        nx.write_graphml(to_graph(network, defs), path)
         written.append(path)
     return written
 
@@ -264,6 +264,11 @@ def export(
     when all is written, so a failure leaves no half export."""
     if fmt not in ("graphml", "csv"):
         raise ValueError(f"format {fmt!r}: use graphml or csv")
+    seen: set[tuple[str, int]] = set()
+    for network in networks:
+        if (network.ego, network.wave) in seen:
+            raise ValueError(f"ego {network.ego!r} wave {network.wave} twice")
+        seen.add((network.ego, network.wave))
     folder.mkdir(parents=False, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".verbind-export-", dir=folder))
     try:
