@@ -530,3 +530,43 @@ def test_an_export_refuses_the_same_map_twice_and_leaves_nothing(tmp_path):
     with pytest.raises(ValueError, match="ego 'p1' wave 1 twice"):
         nexport.export([EXAMPLE, EXAMPLE], tmp_path / "out", "csv")
     assert not (tmp_path / "out").exists()
+
+
+def test_docs_hold_the_code_tables_and_define_every_measure():
+    from pathlib import Path
+
+    from verbind.core.network import FIELDS
+    from verbind.core.network.definitions import codes_markdown
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "network.md").read_text("utf-8")
+    assert codes_markdown() in text, "docs/network.md is out of date: paste codes_markdown()"
+    for field in FIELDS:
+        assert f"| `{field}` |" in text, f"docs/network.md does not define {field}"
+    assert f"at least **{DEFS.social_min}**" in text
+
+
+def test_problems_point_at_the_line_as_written_when_parts_cannot_be_read():
+    line = {
+        "ego": "p1",
+        "wave": 1,
+        "alters": [
+            "Jan",
+            {"id": "a", "relation": "frend", "circle": 1, "frequency": "weekly",
+             "meaningful": True},
+            {"id": "b", "relation": "friend", "circle": 2, "meaningful": False},
+            {"id": "a", "relation": "friend", "circle": 2, "frequency": "daily",
+             "meaningful": False},
+        ],
+        "ties": [["a"], ["a", "b"], ["b", "a"]],
+    }  # fmt: skip
+    with pytest.raises(NetworkError) as caught:
+        from_dict(line)
+    assert [str(p) for p in caught.value.problems] == [
+        'alters[0]: expected an object {"id": ..., "circle": ...}',
+        "alters[2]: missing frequency",  # said once, not also as a wrong code
+        "ties[0]: ['a']: a tie is a pair of two alter ids",
+        "alters[1].relation: 'frend' is not a code; codes: partner, family, friend, neighbour, "
+        "colleague, acquaintance, professional, online, other",
+        "alters[3].id: 'a' is also alters[1]",
+        "ties[2]: 'b' - 'a' is also ties[1]",
+    ]

@@ -55,6 +55,21 @@ class _Reject(Exception):
     """The quick check does not accept this line; from_dict will say why."""
 
 
+# Ids seen to be well formed: files repeat the same alter ids (a1, a2, ...) on every line,
+# so most ids are checked once. Bounded, for files of unique ids.
+_GOOD_IDS: set[str] = set()
+_GOOD_IDS_MAX = 10_000
+_PAIR = 1 << 16
+
+
+def _good_id(alter_id: str) -> bool:
+    if not ID_PATTERN.match(alter_id):
+        return False
+    if len(_GOOD_IDS) < _GOOD_IDS_MAX:
+        _GOOD_IDS.add(alter_id)
+    return True
+
+
 def _codes_ok(value: Any, codes: frozenset[Any]) -> bool:
     return (
         type(value) is list
@@ -83,7 +98,6 @@ def _quick(data: Any, defs: Definitions, allowed: dict[str, frozenset[Any]]) -> 
     circles, wants_codes = allowed["circles"], allowed["wants"]
     modes_codes, support_codes = allowed["modes"], allowed["support"]
     per_week = defs.per_week
-    match_id = ID_PATTERN.match
     index: dict[str, int] = {}
     names: set[str] = set()
     meaningful = inner = wider = 0
@@ -105,7 +119,7 @@ def _quick(data: Any, defs: Definitions, allowed: dict[str, frozenset[Any]]) -> 
             and (wants is None or wants in wants_codes)
             and type(alter_id) is str
             and alter_id not in index
-            and match_id(alter_id)
+            and (alter_id in _GOOD_IDS or _good_id(alter_id))
         ):
             raise _Reject
         modes, support = a.get("modes"), a.get("support")
@@ -133,15 +147,16 @@ def _quick(data: Any, defs: Definitions, allowed: dict[str, frozenset[Any]]) -> 
         contacts += per_week[frequency]
         relation_counts[relation] = relation_counts.get(relation, 0) + 1
     edges: list[tuple[int, int]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[int] = set()
     for tie in ties:
         if type(tie) is not list or len(tie) != 2:
             raise _Reject
         a, b = tie
+        # Only a str equals a str key: a tie of anything else is not found in index.
         i, j = index.get(a), index.get(b)  # type: ignore[arg-type]
-        if i is None or j is None or i == j or type(a) is not str or type(b) is not str:
+        if i is None or j is None or i == j:
             raise _Reject
-        pair = (a, b) if a < b else (b, a)
+        pair = i * _PAIR + j if i < j else j * _PAIR + i  # at most max_alters < _PAIR people
         if pair in seen:
             raise _Reject
         seen.add(pair)

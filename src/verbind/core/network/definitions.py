@@ -170,6 +170,35 @@ def parse(data: Any) -> Definitions:
     return Definitions(**values, **fields, change=_change(data.get("change")))
 
 
+_TITLES = {
+    "relations": ("relation", "Relation (one per person)"),
+    "circles": ("circle", "Circle (1 is closest)"),
+    "frequencies": ("frequency", "Contact frequency"),
+    "modes": ("modes", "Mode of contact (a list: more than one allowed)"),
+    "support": ("support", "Kinds of support (a list: more than one allowed)"),
+    "wants": ("wants", "Wants more, the same or less contact (may be left out)"),
+}
+
+
+def codes_markdown(defs: Definitions | None = None) -> str:
+    """The code tables of docs/network.md, made from the definitions (a test checks that
+    the docs hold exactly this text)."""
+    defs = defs or definitions()
+    parts = []
+    for field in CODE_FIELDS:
+        attr, title = _TITLES[field]
+        per_week = field == "frequencies"
+        head = "| code | Nederlands | English |" + (" contacts per week |" if per_week else "")
+        rule = "|---|---|---|" + ("---|" if per_week else "")
+        rows = [
+            f"| `{c.code}` | {c.label['nl']} | {c.label['en']} |"
+            + (f" {c.per_week:g} |" if per_week else "")
+            for c in getattr(defs, field)
+        ]
+        parts.append("\n".join([f"**{title}** (`{attr}`)", "", head, rule, *rows]))
+    return "\n\n".join(parts) + "\n"
+
+
 def load(path: Path | str) -> Definitions:
     with open(path, encoding="utf-8") as fh:
         return parse(yaml.safe_load(fh))

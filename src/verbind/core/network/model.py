@@ -238,6 +238,7 @@ _ALTER_KEYS = frozenset(
 )
 _REQUIRED_ALTER_KEYS = ("id", "relation", "circle", "frequency", "meaningful")
 _REQUIRED = frozenset(_REQUIRED_ALTER_KEYS)
+_POSITION = re.compile(r"\b(alters|ties)\[(\d+)\]")
 _MAP_KEYS = frozenset({"ego", "wave", "alters", "ties"})
 
 
@@ -277,6 +278,11 @@ def from_dict(data: Any, defs: Definitions | None = None) -> Network:
         out.append(Problem("alters", "expected a list of people"))
         raw_alters = []
     alters: list[Alter] = []
+    # Parts that cannot be read are left out of the map that is checked; their positions
+    # keep every problem's "alters[i]" / "ties[j]" pointing at the line as written.
+    alter_at: list[int] = []
+    tie_at: list[int] = []
+    unchecked: set[str] = set()  # missing fields: already said, not again as a wrong code
     for i, raw in enumerate(raw_alters):
         where = f"alters[{i}]"
         if type(raw) is not dict and not isinstance(raw, Mapping):
@@ -286,21 +292,20 @@ def from_dict(data: Any, defs: Definitions | None = None) -> Network:
         if bad:
             out.append(Problem(where, f"unknown field {_codes_text(map(repr, bad))}; "
                                       f"fields: {_codes_text(sorted(_ALTER_KEYS))}"))  # fmt: skip
-        missing = (
-            () if raw.keys() >= _REQUIRED else [k for k in _REQUIRED_ALTER_KEYS if k not in raw]
-        )
-        if missing:
+        if not raw.keys() >= _REQUIRED:
+            missing = [k for k in _REQUIRED_ALTER_KEYS if k not in raw]
             out.append(Problem(where, f"missing {_codes_text(missing)}"))
-            continue
+            unchecked.update(f"{where}.{k}" for k in missing)
         name = raw.get("name") or ""
         modes, support = raw.get("modes"), raw.get("support")
+        alter_at.append(i)
         alters.append(
             Alter(
-                id=raw["id"],
-                relation=raw["relation"],
-                circle=raw["circle"],
-                frequency=raw["frequency"],
-                meaningful=raw["meaningful"],
+                id=raw.get("id"),  # type: ignore[arg-type]
+                relation=raw.get("relation"),  # type: ignore[arg-type]
+                circle=raw.get("circle"),  # type: ignore[arg-type]
+                frequency=raw.get("frequency"),  # type: ignore[arg-type]
+                meaningful=raw.get("meaningful"),  # type: ignore[arg-type]
                 wants=raw.get("wants"),
                 modes=() if modes is None else _codes_list(modes, f"{where}.modes", out),
                 support=() if support is None else _codes_list(support, f"{where}.support", out),
@@ -314,14 +319,23 @@ def from_dict(data: Any, defs: Definitions | None = None) -> Network:
         raw_ties = []
     for j, tie in enumerate(raw_ties):
         if type(tie) is list and len(tie) == 2 and type(tie[0]) is str and type(tie[1]) is str:
+            tie_at.append(j)
             ties.append((tie[0], tie[1]))
         else:
             out.append(Problem(f"ties[{j}]", f"{tie!r}: a tie is a pair of two alter ids"))
     network = Network(data.get("ego", ""), data.get("wave", 0), tuple(alters), tuple(ties))
     if out:
+        positions = {"alters": alter_at, "ties": tie_at}
+
+        def as_written(text: str) -> str:
+            return _POSITION.sub(lambda m: f"{m[1]}[{positions[m[1]][int(m[2])]}]", text)
+
+        said = {q.where for q in out} | unchecked
+        rest = [
+            Problem(as_written(p.where), as_written(p.message)) for p in problems(network, defs)
+        ]
         # Problems of the parts that could be read come after the shape problems.
-        raise NetworkError([*out, *(p for p in problems(network, defs) if p.where not in
-                                    {q.where for q in out})])  # fmt: skip
+        raise NetworkError([*out, *(p for p in rest if p.where not in said)])
     return validate(network, defs)
 
 
