@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from typer.testing import CliRunner
 
 from verbind.cli.main import app
@@ -170,3 +171,19 @@ def test_help_does_not_import_networkx_or_polars_for_the_network_commands():
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+def test_a_csv_that_fails_while_being_written_leaves_the_old_file(tmp_path):
+    from verbind.cli.network import _atomic_csv
+
+    out = tmp_path / "m.csv"
+    out.write_text("earlier\n", encoding="utf-8")
+
+    def rows():
+        yield ["p1", 1]
+        raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError, match="disk gone"):
+        _atomic_csv(out, ["ego", "wave"], rows())
+    assert out.read_text(encoding="utf-8") == "earlier\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.csv"]

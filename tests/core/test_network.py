@@ -570,3 +570,12 @@ def test_problems_point_at_the_line_as_written_when_parts_cannot_be_read():
         "alters[3].id: 'a' is also alters[1]",
         "ties[2]: 'b' - 'a' is also ties[1]",
     ]
+
+
+def test_an_export_that_fails_half_way_leaves_no_files(tmp_path):
+    # A map that was never validated (a tie to nobody) breaks the CSV writer half way.
+    broken = Network("p2", 1, EXAMPLE.alters, (("a", "nobody"),))
+    folder = tmp_path / "out"
+    with pytest.raises(KeyError):
+        nexport.export([EXAMPLE, broken], folder, "csv")
+    assert list(folder.iterdir()) == []  # neither files nor the staging folder
