@@ -419,21 +419,23 @@ def _mutate(rng: random.Random, data: dict) -> None:
     if alters and choice < 9:
         a = rng.choice(alters)
         key, value = [
-            ("circle", rng.choice([0, 4, "1", True, 2.0])),
-            ("relation", rng.choice(["Friend", "pet", None, 3])),
-            ("frequency", rng.choice(["often", ""])),
+            ("circle", rng.choice([0, 4, "1", True, 2.0, [1]])),
+            ("relation", rng.choice(["Friend", "pet", None, 3, ["friend"], {"a": 1}])),
+            ("frequency", rng.choice(["often", "", ["weekly"]])),
             ("meaningful", rng.choice([1, "true", None])),
-            ("wants", rng.choice(["most", None, "same"])),
+            ("wants", rng.choice(["most", None, "same", ["more"]])),
             ("modes", rng.choice([["fax"], "phone", ["phone", "phone"], ["online"]])),
             ("support", rng.choice([["emotional"], [1], ["company", "company"]])),
             ("name", rng.choice(["x" * 41, 5, "  ", "Jan", ""])),
-            ("id", rng.choice(["", "a b", alters[0]["id"], 7, "ok-id"])),
+            ("id", rng.choice(["", "a b", alters[0]["id"], 7, "ok-id", ["a0"], {}])),
         ][choice]
         a[key] = value
     elif choice == 9 and alters:
         del rng.choice(alters)["frequency"]
     elif choice == 10:
-        data["ties"].append(rng.choice([["a0", "a0"], ["a0", "zz"], ["a0"], "a0", [1, 2]]))
+        data["ties"].append(
+            rng.choice([["a0", "a0"], ["a0", "zz"], ["a0"], "a0", [1, 2], [["a0"], "a1"]])
+        )
     elif choice == 11 and data["ties"]:
         data["ties"].append(list(reversed(data["ties"][0])))
     elif choice == 12:
@@ -445,7 +447,7 @@ def _mutate(rng: random.Random, data: dict) -> None:
 def test_the_bulk_path_equals_from_dict_and_measures_on_random_lines():
     rng = random.Random(2026)
     lines, expected_rows, expected_errors = [], [], []
-    for i in range(600):
+    for i in range(1200):
         data = to_dict(random_network(rng, ego=f"p{i}"), names=True)
         if i % 2:
             _mutate(rng, data)
@@ -458,7 +460,7 @@ def test_the_bulk_path_equals_from_dict_and_measures_on_random_lines():
             continue
         expected_rows.append(row_of(net.ego, net.wave, measures(net)))
     result = measure_lines(lines)
-    assert 150 < len(expected_errors) < 300  # both kinds are well represented
+    assert 300 < len(expected_errors) < 600  # both kinds are well represented
     assert [(e.line, e.message) for e in result.errors] == expected_errors
     assert result.rows == expected_rows
     assert len(COLUMNS) == len(result.rows[0])
@@ -579,3 +581,42 @@ def test_an_export_that_fails_half_way_leaves_no_files(tmp_path):
     with pytest.raises(KeyError):
         nexport.export([EXAMPLE, broken], folder, "csv")
     assert list(folder.iterdir()) == []  # neither files nor the staging folder
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 200) | st.floats(allow_nan=False)
+    | st.sampled_from(["", "a0", "a1", "friend", "weekly", "more", "phone", "Jan", " "]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                 max_size=2),
+    max_leaves=6,
+)  # fmt: skip
+_ALTER = st.fixed_dictionaries(
+    {},
+    optional=dict.fromkeys(
+        ("id", "relation", "circle", "frequency", "meaningful", "wants", "modes", "support",
+         "name", "extra"),
+        _JSON,
+    ),
+)  # fmt: skip
+_LINE = st.fixed_dictionaries(
+    {},
+    optional={
+        "ego": _JSON, "wave": _JSON, "extra": _JSON,
+        "alters": st.lists(_ALTER | _JSON, max_size=4),
+        "ties": st.lists(st.lists(_JSON, max_size=3) | _JSON, max_size=3) | _JSON,
+    },
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(_LINE | _JSON)
+def test_any_json_line_gives_a_map_or_named_problems_never_a_crash(data):
+    try:
+        net = from_dict(data)
+    except NetworkError as exc:
+        assert exc.problems and all(p.where and p.message for p in exc.problems)
+        expected = None
+    else:
+        expected = row_of(net.ego, net.wave, measures(net))
+    result = measure_lines([json.dumps(data)])
+    assert result.rows == ([expected] if expected else [])

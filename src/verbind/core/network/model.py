@@ -238,6 +238,8 @@ _ALTER_KEYS = frozenset(
 )
 _REQUIRED_ALTER_KEYS = ("id", "relation", "circle", "frequency", "meaningful")
 _REQUIRED = frozenset(_REQUIRED_ALTER_KEYS)
+# Fields with one value: a list or an object there cannot be compared with the codes.
+_ONE_VALUE_KEYS = ("id", "relation", "circle", "frequency", "wants")
 _POSITION = re.compile(r"\b(alters|ties)\[(\d+)\]")
 _MAP_KEYS = frozenset({"ego", "wave", "alters", "ties"})
 
@@ -298,15 +300,23 @@ def from_dict(data: Any, defs: Definitions | None = None) -> Network:
             unchecked.update(f"{where}.{k}" for k in missing)
         name = raw.get("name") or ""
         modes, support = raw.get("modes"), raw.get("support")
+        one = {}
+        for key in _ONE_VALUE_KEYS:
+            value = raw.get(key)
+            if isinstance(value, list | dict):
+                out.append(Problem(f"{where}.{key}", f"{value!r}: expected one value"))
+                unchecked.add(f"{where}.{key}")
+                value = None
+            one[key] = value
         alter_at.append(i)
         alters.append(
             Alter(
-                id=raw.get("id"),  # type: ignore[arg-type]
-                relation=raw.get("relation"),  # type: ignore[arg-type]
-                circle=raw.get("circle"),  # type: ignore[arg-type]
-                frequency=raw.get("frequency"),  # type: ignore[arg-type]
+                id=one["id"],
+                relation=one["relation"],
+                circle=one["circle"],
+                frequency=one["frequency"],
                 meaningful=raw.get("meaningful"),  # type: ignore[arg-type]
-                wants=raw.get("wants"),
+                wants=one["wants"],
                 modes=() if modes is None else _codes_list(modes, f"{where}.modes", out),
                 support=() if support is None else _codes_list(support, f"{where}.support", out),
                 name=name,
