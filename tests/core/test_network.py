@@ -109,7 +109,8 @@ def test_codes_and_labels_are_defined_once_in_both_languages():
 
 def test_a_broken_definitions_file_is_refused_naming_the_field():
     good = {
-        "limits": {"max_alters": 100, "social_min": 3},
+        "limits": {"max_alters": 100},
+        "social": {"min": 3, "relations": sorted(DEFS.social_relations)},
         **{f: [{"code": c.code, **c.label, **({"per_week": c.per_week} if c.per_week is not
                None else {})} for c in getattr(DEFS, f)]
            for f in ("relations", "circles", "frequencies", "modes", "support", "wants")},
@@ -123,6 +124,10 @@ def test_a_broken_definitions_file_is_refused_naming_the_field():
     broken = json.loads(json.dumps(good))
     broken["change"]["new"]["nl"]["other"] = "{count} nieuw"
     with pytest.raises(NetworkDefinitionError, match=r"change.new.nl.other: unknown placeholder"):
+        parse(broken)
+    broken = json.loads(json.dumps(good))
+    broken["social"]["relations"].append("pet")
+    with pytest.raises(NetworkDefinitionError, match=r"social.relations: \['pet'\] are not"):
         parse(broken)
 
 

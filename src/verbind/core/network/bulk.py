@@ -22,7 +22,6 @@ from typing import Any
 from verbind.core.network.definitions import Definitions, definitions
 from verbind.core.network.measures import (
     FIELDS,
-    WIDER_CIRCLE_RELATIONS,
     Measures,
     count_components,
     density,
@@ -98,6 +97,7 @@ def _quick(data: Any, defs: Definitions, allowed: dict[str, frozenset[Any]]) -> 
     circles, wants_codes = allowed["circles"], allowed["wants"]
     modes_codes, support_codes = allowed["modes"], allowed["support"]
     per_week = defs.per_week
+    social_relations = defs.social_relations
     index: dict[str, int] = {}
     names: set[str] = set()
     meaningful = inner = wider = 0
@@ -140,7 +140,7 @@ def _quick(data: Any, defs: Definitions, allowed: dict[str, frozenset[Any]]) -> 
             inner += 1
             if is_meaningful:
                 emotional = True
-        elif relation in WIDER_CIRCLE_RELATIONS:
+        elif relation in social_relations:
             wider += 1
         if support and "emotional" in support:
             emotional = True

@@ -2,8 +2,8 @@
 
 Everything that shows or checks a code (validation, measures, the later web form, exports,
 docs) asks this module, so a code or a label is written in one place only. The loader
-refuses a file with a missing language, a duplicate code or a sentence whose forms do not
-use the same placeholders, naming the field.
+refuses a file with a missing language, a duplicate code, or a sentence without both forms
+(one / other) or with a placeholder other than ``{n}``, naming the field.
 
 Pure Python: no Django imports.
 """
@@ -43,6 +43,7 @@ class Code:
 class Definitions:
     max_alters: int
     social_min: int
+    social_relations: frozenset[str]
     relations: tuple[Code, ...]
     circles: tuple[Code, ...]
     frequencies: tuple[Code, ...]
@@ -139,7 +140,6 @@ def _change(node: Any) -> dict[str, dict[str, dict[str, str]]]:
             where = f"change.{key}.{lang}"
             if not isinstance(forms, Mapping) or set(forms) != {"one", "other"}:
                 raise NetworkDefinitionError(f"{where}: expected the forms one and other")
-            fields = set()
             for form in ("one", "other"):
                 text = forms[form]
                 if not isinstance(text, str) or not text.strip():
@@ -149,7 +149,6 @@ def _change(node: Any) -> dict[str, dict[str, dict[str, str]]]:
                     raise NetworkDefinitionError(
                         f"{where}.{form}: unknown placeholder {sorted(names - {'n'})}"
                     )
-                fields.add(form)
             out[key][lang] = {f: str(forms[f]).strip() for f in ("one", "other")}
     return out
 
@@ -158,13 +157,24 @@ def parse(data: Any) -> Definitions:
     if not isinstance(data, Mapping):
         raise NetworkDefinitionError("expected a mapping at the top")
     limits = data.get("limits") or {}
-    values = {}
-    for key in ("max_alters", "social_min"):
-        value = limits.get(key)
+    social = data.get("social") or {}
+    values: dict[str, Any] = {}
+    for key, where, value in (
+        ("max_alters", "limits.max_alters", limits.get("max_alters")),
+        ("social_min", "social.min", social.get("min")),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise NetworkDefinitionError(f"limits.{key}: expected a whole number of 1 or more")
+            raise NetworkDefinitionError(f"{where}: expected a whole number of 1 or more")
         values[key] = value
     fields = {field: _codes(data.get(field), field) for field in CODE_FIELDS}
+    relations = social.get("relations")
+    known = {c.code for c in fields["relations"]}
+    if not isinstance(relations, list) or not relations:
+        raise NetworkDefinitionError("social.relations: expected a list of relation codes")
+    unknown = [r for r in relations if r not in known]
+    if unknown:
+        raise NetworkDefinitionError(f"social.relations: {unknown} are not relation codes")
+    values["social_relations"] = frozenset(relations)
     if tuple(c.code for c in fields["circles"]) != (1, 2, 3):
         raise NetworkDefinitionError("circles: expected the codes 1, 2 and 3 in this order")
     return Definitions(**values, **fields, change=_change(data.get("change")))

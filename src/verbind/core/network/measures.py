@@ -16,9 +16,6 @@ from typing import Any
 from verbind.core.network.definitions import Definitions, definitions
 from verbind.core.network.model import Network
 
-# The relation types that make up "a wider circle" (the social side), outside circle 1.
-WIDER_CIRCLE_RELATIONS = frozenset({"friend", "acquaintance", "neighbour", "colleague"})
-
 
 @dataclass(frozen=True, slots=True)
 class Measures:
@@ -83,6 +80,7 @@ def measures(network: Network, defs: Definitions | None = None) -> Measures:
     alters = network.alters
     n = len(alters)
     per_week = defs.per_week
+    social_relations = defs.social_relations
     index = {a.id: i for i, a in enumerate(alters)}
     meaningful = inner = wider = 0
     emotional = False
@@ -94,7 +92,7 @@ def measures(network: Network, defs: Definitions | None = None) -> Measures:
             meaningful += 1
         if inner_here:
             inner += 1
-        elif a.relation in WIDER_CIRCLE_RELATIONS:
+        elif a.relation in social_relations:
             wider += 1
         if (inner_here and a.meaningful) or "emotional" in a.support:
             emotional = True
