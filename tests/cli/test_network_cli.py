@@ -123,6 +123,9 @@ def test_arguments_that_cannot_work_exit_2(tmp_path):
     assert maps.read_text(encoding="utf-8").startswith('{"ego": "p1"')
     result = run("network", "measures", maps, "-o", tmp_path / "nope" / "m.csv")
     assert result.exit_code == 2 and "does not exist" in result.output
+    result = run("network", "measures", maps, "-o", tmp_path / "m.parquet")
+    assert result.exit_code == 2 and "give a .csv file name" in result.output
+    assert not (tmp_path / "m.parquet").exists()
     result = run("network", "export", maps, "-o", maps, "--format", "csv")
     assert result.exit_code == 2 and "is a file; give a folder" in result.output
     result = run("network", "export", maps, "-o", tmp_path / "x", "--format", "pdf")

@@ -140,6 +140,8 @@ def measures_command(
 
     _check_input(maps)
     _check_output_file(maps, "--output", output)
+    if output.suffix.lower() != ".csv":
+        raise _fail(f"--output {output}: measures are written as CSV; give a .csv file name")
     errors_path = _errors_path(output, errors)
     if skip_bad:
         _check_output_file(maps, "--errors", errors_path)
