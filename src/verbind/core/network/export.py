@@ -8,7 +8,7 @@ attributes (``relation``, ``circle``, ``frequency``, ``meaningful``, ``wants`` w
 plus one true/false attribute per mode (``mode_phone``) and kind of support
 (``support_emotional``), as Network Canvas writes a multiple choice, and ``wave``.
 
-Network Canvas CSV (the tables ``nc_read`` in R's ideanet or egor read), all maps in three
+Network Canvas CSV (the shape of its CSV export with sessions merged), all maps in three
 files: ``network_ego.csv`` (one row per map), ``network_attributeList_Person.csv`` (one row
 per alter) and ``network_edgeList_Knows.csv`` (one row per tie), keyed by
 ``networkCanvasEgoUUID`` (one per map: ``<ego>:w<wave>``), ``networkCanvasUUID`` and,
