@@ -22,5 +22,6 @@ def main() -> None:  # pragma: no cover - thin wrapper for `python -m verbind`
 import verbind.cli.bulk as _bulk  # noqa: E402, F401
 import verbind.cli.catalogue as _catalogue  # noqa: E402, F401
 import verbind.cli.fhir as _fhir  # noqa: E402, F401
+import verbind.cli.network as _network  # noqa: E402, F401
 import verbind.cli.programme as _programme  # noqa: E402, F401
 import verbind.cli.selftest as _selftest  # noqa: E402, F401
