@@ -54,7 +54,7 @@ def test_a_participant_in_the_course_retests_and_sees_one_honest_next_step(visit
     page.wait_for_url("**/account/")
     window.take_test(COURSE_ANSWERS, check_every_page=False)
     page.wait_for_url("**/test/result/*/")
-    window.check("result of someone in the course")
+    window.check("result of someone in the course", screenshot=True)
 
     main = page.get_by_role("main")
     text = main.inner_text()
@@ -71,7 +71,7 @@ def test_a_participant_in_the_course_retests_and_sees_one_honest_next_step(visit
     page.locator("details.result-more > summary").click()
     assert scores.is_visible()
     assert "Meld u aan" not in main.inner_text()
-    window.check("result details opened")
+    window.check("result details opened", screenshot=True)
     assert main.get_by_role("link", name=t("Do the test again")).count() == 1
 
     go_on.click()
@@ -86,7 +86,7 @@ def test_an_anonymous_result_shows_the_next_step_on_the_first_phone_screen(visit
         answers_for(lonely=True, isolated=True, duration="lt_6_months"), check_every_page=False
     )
     page.wait_for_url("**/test/result/")
-    window.check("result in short")
+    window.check("result in short", screenshot=True)
     tips = page.get_by_role("main").get_by_role(
         "link", name=t("Read the tips about making contact")
     )
@@ -113,10 +113,10 @@ def test_a_coach_handles_a_safety_signal_and_undoes_it(visit):
     page = window.page
     window.log_in(coach.email, PASSWORD)
     page.wait_for_url("**/coach/")  # a coach lands on their participants
-    window.check("dashboard with a signal")
+    window.check("dashboard with a signal", screenshot=True)
     page.get_by_role("link", name="Mila").click()
     page.wait_for_url(f"**/coach/participant/{person.pk}/")
-    window.check("participant with a safety signal")
+    window.check("participant with a safety signal", screenshot=True)
 
     signals = page.locator("section.alert-card li.signal")
     assert signals.count() == 2
@@ -135,7 +135,7 @@ def test_a_coach_handles_a_safety_signal_and_undoes_it(visit):
     history = page.locator("section", has=page.locator("#handled-title"))
     assert "Sanne" in history.inner_text() and t("Safety") in history.inner_text()
     assert page.locator("section.alert-card li.signal").count() == 1
-    window.check("signal handled, in the history")
+    window.check("signal handled, in the history", screenshot=True)
     safety.refresh_from_db()
     assert safety.resolved_by == coach
 
@@ -146,5 +146,5 @@ def test_a_coach_handles_a_safety_signal_and_undoes_it(visit):
         "class"
     )
     assert page.locator("#handled-title").count() == 0
-    window.check("signal open again")
+    window.check("signal open again", screenshot=True)
     assert window.console_errors == []
