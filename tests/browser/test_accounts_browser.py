@@ -39,8 +39,8 @@ def main_text(page) -> str:
 
 
 def chart_points(page) -> int:
-    # The chart has a wide and a narrow drawing; count the one that is shown.
-    return page.locator("main svg[role=img]:visible circle.chart-dot-loneliness").count()
+    # One small chart per measure: count the points of the loneliness chart (DJG-6 here).
+    return page.locator("main figure[id^='history-chart-djg'] circle.chart-dot").count()
 
 
 def test_save_the_result_by_registering(visit):
@@ -175,8 +175,12 @@ def test_data_download_and_account_deletion(visit):
 
     with page.expect_download() as info:
         page.get_by_role("link", name=t("My tests as a table (CSV file)")).click()
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
-    assert len(rows) == 2 and rows[0]["djg6_1"] == answers["djg6_1"]
+    # A table to read: a note first, then words (the JSON file says which words).
+    lines = Path(info.value.path()).read_text("utf-8-sig").splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    words = data["words_for_codes"]["answers"]["djg6_1"]
+    assert len(rows) == 2
+    assert rows[0][words["question"]] == words["answers"][answers["djg6_1"]]
 
     page.get_by_role("link", name=t("Delete my account and all my data")).click()
     person.check("delete account")
