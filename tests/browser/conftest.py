@@ -106,6 +106,8 @@ class Visit:
     def check(self, name: str, *, screenshot: bool = False) -> None:
         """axe (0 violations) and no sideways scrolling at 375 px; screenshots when asked."""
         page = self.page
+        # A click may have started a navigation: check the page it leads to, once it is there.
+        page.wait_for_load_state("load")
         self.step += 1
         base = f"{self.prefix}-{self.step:02d}-{_slug(name)}"
         shoot = screenshot or ALL_SCREENSHOTS
