@@ -20,7 +20,6 @@ from django.utils import timezone
 from test_course_support import full_answers, measured, week1_ids, weekly_answers
 from web_base import make_participant
 
-from verbind.accounts.domain import personal_data
 from verbind.coaching.domain import alerts
 from verbind.coaching.models import Alert, AlertKind
 from verbind.core.instrument import registry
@@ -34,6 +33,7 @@ from verbind.course.models import (
     Pause,
     WeekOpening,
 )
+from verbind.participant.domain import personal_data
 
 
 def days_ago(n: float):
