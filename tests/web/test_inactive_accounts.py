@@ -230,7 +230,7 @@ def test_the_notice_is_part_of_the_data_download(people):
 
 
 def test_the_consent_pages_say_how_long_data_are_kept(client, people):
-    from verbind.accounts.domain.invitations import invitation_url, invite_participant
+    from verbind.coaching.domain.invitations import invitation_url, invite_participant
 
     page = client.get(reverse("accounts:register"))
     assert "24 maanden" in page.content.decode()

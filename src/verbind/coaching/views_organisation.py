@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verbind.accounts import forms, invitation_steps, permissions
-from verbind.accounts.domain import invitations
+from verbind.accounts import forms, permissions
 from verbind.accounts.models import InvitationKind, Membership, Role
 from verbind.accounts.permissions import login_required
-from verbind.coaching.domain import organisation_admin
+from verbind.coaching import invitation_steps
+from verbind.coaching import permissions as coach_permissions
+from verbind.coaching.domain import invitations, organisation_admin
 from verbind.coaching.domain.assignments import (
     HandoverError,
     coaches_of_organisation,
@@ -172,7 +173,7 @@ def _render_requests(request, org, failed=None, form=None, status=200):
 @login_required
 @require_POST
 def assign_coach(request, pk: int):
-    req = permissions.get_coach_request_for_admin_or_404(request, pk)
+    req = coach_permissions.get_coach_request_for_admin_or_404(request, pk)
     org = req.organisation
     form = forms.HandOverForm(
         request.POST, coaches=coaches_of_organisation(org), auto_id=f"id_r{req.pk}_%s"

@@ -8,4 +8,14 @@ class CourseConfig(AppConfig):
     verbose_name = _("Course")
 
     def ready(self) -> None:
+        from verbind.coaching import signals as coaching
         from verbind.course import checks  # noqa: F401 - registers the programme check
+        from verbind.course.domain import coaching_hooks as hooks
+
+        # Coaching sits below the course: it signals, the course acts (docs/decisions.md).
+        coaching.coach_gained.connect(hooks.hold_weeks_for_feedback, dispatch_uid="course.gain")
+        coaching.coach_access_ended.connect(
+            hooks.on_coach_access_ended, dispatch_uid="course.release"
+        )
+        coaching.alert_resolved.connect(hooks.mark_check_in_seen, dispatch_uid="course.seen")
+        coaching.alert_reopened.connect(hooks.unmark_check_in_seen, dispatch_uid="course.unseen")

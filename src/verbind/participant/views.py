@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from verbind.accounts import forms, permissions
 from verbind.accounts.domain import consent as consent_domain
-from verbind.accounts.domain import invitations, registration
+from verbind.accounts.domain import registration
 from verbind.accounts.models import ConsentPurpose, InvitationKind, User
 from verbind.accounts.permissions import login_required
-from verbind.coaching.domain import assignments
+from verbind.coaching import permissions as coach_permissions
+from verbind.coaching.domain import assignments, invitations
 from verbind.coaching.models import CoachAssignment, CoachRequest
 from verbind.course.domain import navigation
 from verbind.course.models import Enrolment, Feedback
@@ -283,7 +284,7 @@ def agree_colleagues(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_coach(request, pk: int):
-    assignment = permissions.get_own_assignment_for_participant_or_404(request, pk)
+    assignment = coach_permissions.get_own_assignment_for_participant_or_404(request, pk)
     if request.method == "POST":
         assignments.withdraw_access(assignment)
         messages.success(

@@ -37,6 +37,8 @@ from verbind.accounts.models import (
     User,
     normalise_email,
 )
+from verbind.coaching.domain.assignments import assign_coach
+from verbind.coaching.permissions import own_assignment_or_none
 from verbind.outbox.domain import mailing
 
 _SALT = "verbind.accounts.invitation"
@@ -254,8 +256,6 @@ class Found:
 
 def what_exists(kind: str, inviter: User, organisation: Organisation, email: str) -> Found | None:
     """What an invitation to ``email`` would repeat, or None for a new address."""
-    from verbind.accounts.permissions import own_assignment_or_none
-
     email = normalise_email(email)
     waiting = pending(kind, inviter, organisation).filter(email=email).first()
     if waiting is not None:
@@ -400,8 +400,6 @@ def accept_invitation(invitation: Invitation, user: User, lang: str) -> Accepted
     if invitation.kind == InvitationKind.COACH:
         _grant(Role.COACH, user, org)
     else:
-        from verbind.coaching.domain.assignments import assign_coach
-
         _grant(Role.PARTICIPANT, user, org)
         assign_coach(participant=user, coach=invitation.invited_by, organisation=org)
         record_consent(user, ConsentPurpose.SHARE_WITH_COACH, lang)

@@ -1,0 +1,10 @@
+"""What the screening app tells the apps above it (docs/decisions.md, "Apps in one
+direction"). Sent inside the caller's transaction and with ``send`` (not ``send_robust``):
+a receiver's work is part of the same transaction, and a receiver that fails rolls the
+measurement back instead of losing a crisis signal."""
+
+from django.dispatch import Signal
+
+# A participant's measurement is stored (``measurement=``). Coaching raises its alerts
+# (a "yes" to the safety question, a strong worsening) in the same transaction.
+measurement_saved = Signal()
