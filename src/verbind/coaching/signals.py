@@ -16,3 +16,8 @@ coach_access_ended = Signal()
 # (``alert=``). The course keeps "seen" on the check-in that raised it.
 alert_resolved = Signal()
 alert_reopened = Signal()
+
+# A coach's page about one participant asks the apps above what they add (``participant=``,
+# ``latest=`` their newest measurement or None). Each receiver returns a dict for the
+# template; the course adds ``enrolment``, ``course_situation`` and ``course_eligibility``.
+participant_page_context = Signal()

@@ -17,7 +17,7 @@ from verbind.accounts import permissions
 from verbind.accounts.domain.consent import covers_colleagues, shares_contact
 from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
-from verbind.coaching import forms, invitation_steps
+from verbind.coaching import forms, invitation_steps, signals
 from verbind.coaching import permissions as coach_permissions
 from verbind.coaching.domain import alerts, assignments, invitations, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
@@ -25,8 +25,6 @@ from verbind.coaching.models import Alert, AlertKind, CoachNote, CoachShare
 from verbind.core import change
 from verbind.core.profile import coach_flags
 from verbind.core.settings import resolve_settings
-from verbind.course.domain.enrolment import active_enrolment, eligibility_from
-from verbind.course.domain.facts import situation
 from verbind.screening.models import Measurement
 
 
@@ -129,7 +127,6 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         else []
     )
     latest = measurements[-1] if measurements else None
-    enrolment = active_enrolment(participant)
     colleagues = permissions.colleagues_of(request.user, org).exclude(
         pk__in=[s.coach_id for s in shares]
     )
@@ -151,9 +148,7 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "shares_contact": shares_contact(participant),
         "low_mood_check_ins": resolve_settings()[change.LOW_MOOD_SETTING],
         # The course: its overview for this participant, or enrolling them (with a reason).
-        "enrolment": enrolment,
-        "course_situation": situation(enrolment) if enrolment else None,
-        "course_eligibility": None if enrolment else eligibility_from(latest),
+        **_from_apps_above(participant, latest),
         "own_assignment": own_assignment,
         "shares": shares,
         "may_share": covers_colleagues(participant),
@@ -161,6 +156,17 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
         **_notes_context(request, participant, note_form),
     }
+
+
+def _from_apps_above(participant, latest) -> dict:
+    """What the apps above add to this page (``signals.participant_page_context``): the
+    course its overview of this participant, or whether they may be enrolled."""
+    context = {"enrolment": None, "course_situation": None, "course_eligibility": None}
+    for _receiver, extra in signals.participant_page_context.send(
+        sender=Measurement, participant=participant, latest=latest
+    ):
+        context.update(extra or {})
+    return context
 
 
 def _alerts(participant):
