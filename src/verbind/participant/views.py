@@ -8,7 +8,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -171,24 +170,20 @@ def accept_invitation(request, token: str):
 
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            with transaction.atomic():
-                if user is None and is_coach_invite:
-                    user = registration.register_coach(
-                        invitation.email,
-                        form.cleaned_data["password1"],
-                        _lang(),
-                        name=form.cleaned_data["name"],
-                    )
-                elif user is None:
-                    # A self-test finished before following the link is saved too.
-                    user = signup.register_person_with_test(
-                        invitation.email,
-                        form.cleaned_data["password1"],
-                        _lang(),
-                        consent_to_store=form.cleaned_data["consent_store"],
-                        pending_test=pending.from_request(request),
-                    )
-                invitations.accept_invitation(invitation, user, _lang())
+            user = invitations.register_and_accept(
+                invitation,
+                user,
+                _lang(),
+                new_account=None
+                if user is not None
+                else invitations.NewAccount(
+                    password=form.cleaned_data["password1"],
+                    name=form.cleaned_data.get("name", ""),
+                    consent_to_store=form.cleaned_data.get("consent_store", False),
+                ),
+                # A self-test finished before following the link is saved too.
+                pending_test=pending.from_request(request),
+            )
         except (invitations.InvitationError, registration.RegistrationError) as exc:
             return render(
                 request,
