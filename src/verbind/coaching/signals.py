@@ -1,5 +1,5 @@
-"""What the coaching app tells the apps above it (docs/decisions.md, "Apps in one
-direction"). Each is sent inside the caller's transaction with ``send``: what a receiver
+"""What the coaching app tells the apps above it (docs/decisions.md, 24).
+Each is sent inside the caller's transaction with ``send``: what a receiver
 does commits or rolls back with the change that caused it."""
 
 from django.dispatch import Signal

@@ -1,6 +1,6 @@
 """What the course adds to pages of the apps below it: the receivers of
 ``screening.signals.result_page_context`` and ``coaching.signals.participant_page_context``,
-connected in ``course/apps.py`` (docs/decisions.md, "Apps in one direction")."""
+connected in ``course/apps.py`` (docs/decisions.md, 24)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""What the screening app tells the apps above it (docs/decisions.md, "Apps in one
-direction"). Sent inside the caller's transaction and with ``send`` (not ``send_robust``):
+"""What the screening app tells the apps above it (docs/decisions.md, 24).
+Sent inside the caller's transaction and with ``send`` (not ``send_robust``):
 a receiver's work is part of the same transaction, and a receiver that fails rolls the
 measurement back instead of losing a crisis signal."""
 

@@ -1,5 +1,5 @@
 """What the course does when coaching changes: the receivers of ``coaching.signals``,
-connected in ``course/apps.py`` (docs/decisions.md, "Apps in one direction"). Coaching
+connected in ``course/apps.py`` (docs/decisions.md, 24). Coaching
 sits below the course and never imports it; it sends a signal and the course acts, in
 the same transaction."""
 
