@@ -21,7 +21,7 @@ from verbind.coaching import forms, invitation_steps, signals
 from verbind.coaching import permissions as coach_permissions
 from verbind.coaching.domain import alerts, assignments, invitations, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
-from verbind.coaching.models import Alert, AlertKind, CoachNote, CoachShare
+from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachNote, CoachShare
 from verbind.core import change
 from verbind.core.profile import coach_flags
 from verbind.core.settings import resolve_settings
@@ -163,7 +163,7 @@ def _from_apps_above(participant, latest) -> dict:
     course its overview of this participant, or whether they may be enrolled."""
     context = {"enrolment": None, "course_situation": None, "course_eligibility": None}
     for _receiver, extra in signals.participant_page_context.send(
-        sender=Measurement, participant=participant, latest=latest
+        sender=CoachAssignment, participant=participant, latest=latest
     ):
         context.update(extra or {})
     return context
