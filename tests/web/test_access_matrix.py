@@ -27,8 +27,8 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from web_base import ROLES, People
 
-from verbind.accounts.domain import invitations
 from verbind.accounts.models import Membership, Role
+from verbind.coaching.domain import invitations
 from verbind.coaching.models import CoachShare
 
 

@@ -17,6 +17,7 @@ from django.urls import clear_url_caches, include, path
 from web_base import ROLES
 
 from verbind.accounts import permissions
+from verbind.coaching import permissions as coach_permissions
 from verbind.web import urls as project_urls
 
 
@@ -93,7 +94,7 @@ def test_the_seven_visitors_are_who_the_issue_names(people):
     assert people.assignment.coach == people.coach
     assert people.assignment.participant == people.participant
     assert people.other_assignment.coach == people.other_coach
-    visible = permissions.participants_for_coach
+    visible = coach_permissions.participants_for_coach
     assert people.participant in visible(people.coach, people.org)
     assert people.participant not in visible(people.other_coach, people.org)
     assert people.participant not in visible(people.foreign_coach, people.other_org)

@@ -16,8 +16,8 @@ from django.urls import reverse
 from test_access_matrix import RULES, _outcome, collect_url_names
 from web_base import PASSWORD, make_user
 
-from verbind.accounts.domain import invitations
 from verbind.accounts.models import Membership, Role, User
+from verbind.coaching.domain import invitations
 from verbind.coaching.models import CoachAssignment, CoachNote, CoachShare
 
 pytestmark = pytest.mark.django_db

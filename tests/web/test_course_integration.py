@@ -20,11 +20,10 @@ from django.utils import timezone
 from test_course_support import full_answers, measured, week1_ids, weekly_answers
 from web_base import make_participant
 
-from verbind.accounts.domain import personal_data
 from verbind.coaching.domain import alerts
 from verbind.coaching.models import Alert, AlertKind
 from verbind.core.instrument import registry
-from verbind.course.domain import answers, checkins, feedback
+from verbind.course.domain import answers, check_in_alerts, checkins, feedback
 from verbind.course.domain import enrolment as enrolment_domain
 from verbind.course.models import (
     CheckIn,
@@ -34,6 +33,7 @@ from verbind.course.models import (
     Pause,
     WeekOpening,
 )
+from verbind.participant.domain import personal_data
 
 
 def days_ago(n: float):
@@ -208,7 +208,7 @@ def _alerting_check_ins(people, n: int, start: int) -> None:
 def _own_alerting_check_ins(e, keys) -> None:
     for key in keys:
         CheckIn.objects.create(enrolment=e, key=key, week=int(key[5:]), safety_flag=True)
-        alerts.raise_alerts_for_check_in(CheckIn.objects.get(enrolment=e, key=key))
+        check_in_alerts.raise_alerts_for_check_in(CheckIn.objects.get(enrolment=e, key=key))
 
 
 @pytest.mark.parametrize(

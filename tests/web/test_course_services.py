@@ -19,8 +19,8 @@ from test_course_support import (
     weekly_answers,
 )
 
-from verbind.accounts.domain.organisations import deactivate_coach
 from verbind.coaching.domain.assignments import assign_coach, withdraw_access
+from verbind.coaching.domain.organisation_admin import deactivate_coach
 from verbind.core.battery import AnswerError as BatteryAnswerError
 from verbind.course.domain import answers, checkins, feedback
 from verbind.course.domain import enrolment as enrolment_domain

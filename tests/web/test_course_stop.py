@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from test_course_support import measured, week1_ids
 
-from verbind.accounts.domain.personal_data import export_course
 from verbind.course.domain import answers
 from verbind.course.domain import enrolment as enrolment_domain
 from verbind.course.models import Enrolment, ExerciseAnswer, Pause
+from verbind.participant.domain.personal_data import export_course
 
 
 def login(user, language: str = "en") -> Client:

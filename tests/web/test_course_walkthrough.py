@@ -34,7 +34,6 @@ from pypdf import PdfReader
 from test_course_support import COURSE_ANSWERS
 from web_base import make_participant
 
-from verbind.accounts.management.commands.load_demo_data import COACHES, PARTICIPANTS
 from verbind.accounts.models import User
 from verbind.coaching.models import Alert, AlertKind
 from verbind.core.battery import get_battery
@@ -43,6 +42,7 @@ from verbind.core.programme import DEFAULT_PROGRAMME, load_programme, programme_
 from verbind.course.domain import progress
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer, Feedback, Pause, WeekOpening
 from verbind.course.views import LOCKED_REASONS, OPEN_REASONS
+from verbind.participant.management.commands.load_demo_data import COACHES, PARTICIPANTS
 from verbind.screening.forms import NONE_OF_THESE
 from verbind.screening.models import Measurement
 

@@ -15,10 +15,10 @@ from test_course_support import at, measured, week1_ids
 from web_base import PASSWORD, make_coach
 
 from verbind.accounts.domain.consent import has_consent
-from verbind.accounts.domain.organisations import deactivate_coach
 from verbind.accounts.domain.registration import register_person
 from verbind.accounts.models import ConsentPurpose, Membership, Organisation, Role, User
 from verbind.coaching.domain import assignments
+from verbind.coaching.domain.organisation_admin import deactivate_coach
 from verbind.coaching.models import CoachAssignment, CoachRequest
 from verbind.course.domain import answers
 from verbind.course.domain import enrolment as enrolment_domain
@@ -310,7 +310,7 @@ def test_a_coach_turning_waiting_back_on_does_not_close_an_open_week(people):
 
 
 def test_requests_for_a_coach_are_in_the_data_download_and_go_with_the_account(alone, people):
-    from verbind.accounts.domain.personal_data import delete_account, export_data
+    from verbind.participant.domain.personal_data import delete_account, export_data
 
     _ask(login(alone), people.org)
     data = export_data(alone)

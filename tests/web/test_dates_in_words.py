@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from verbind.accounts.domain import invitations
+from verbind.coaching.domain import invitations
 
 pytestmark = pytest.mark.django_db
 

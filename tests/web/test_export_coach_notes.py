@@ -9,8 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from verbind.accounts.domain.personal_data import export_data
 from verbind.coaching.models import CoachNote
+from verbind.participant.domain.personal_data import export_data
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,10 @@ from django.urls import reverse
 from test_measurements import answers_for
 from web_base import PASSWORD, add_measurement, make_user
 
-from verbind.accounts.domain import invitations, personal_data
 from verbind.accounts.models import ConsentPurpose, ConsentRecord, Invitation, User
+from verbind.coaching.domain import invitations
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachShare
+from verbind.participant.domain import personal_data
 from verbind.screening.domain import pending
 from verbind.screening.models import Measurement
 

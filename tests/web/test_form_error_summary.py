@@ -12,8 +12,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from verbind.accounts.domain import invitations
 from verbind.accounts.models import User
+from verbind.coaching.domain import invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Participants who stopped using verbind: an e-mail first, deletion only after the notice
-period, and never for someone who logged in again (accounts/domain/retention.py, the rule
-in core/retention.py, run by ``manage.py delete_inactive_accounts``)."""
+period, and never for someone who logged in again (participant/domain/inactive_accounts.py, the rule
+in core/retention_rules.py, run by ``manage.py delete_inactive_accounts``)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from web_base import make_participant, make_user
 
-from verbind.accounts.domain import personal_data, retention
 from verbind.accounts.models import ConsentRecord, Membership, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote
+from verbind.participant.domain import inactive_accounts, personal_data
 from verbind.screening.models import Measurement
 
 NOW = timezone.now()
@@ -35,7 +35,7 @@ def long_gone(user: User, months: int = 25) -> User:
 
 
 def run(now=None, dry_run=False):
-    return retention.apply_retention(now or NOW, dry_run=dry_run)
+    return inactive_accounts.apply_retention(now or NOW, dry_run=dry_run)
 
 
 def test_an_unused_account_gets_the_notice_in_its_own_language(people):
@@ -230,7 +230,7 @@ def test_the_notice_is_part_of_the_data_download(people):
 
 
 def test_the_consent_pages_say_how_long_data_are_kept(client, people):
-    from verbind.accounts.domain.invitations import invitation_url, invite_participant
+    from verbind.coaching.domain.invitations import invitation_url, invite_participant
 
     page = client.get(reverse("accounts:register"))
     assert "24 maanden" in page.content.decode()

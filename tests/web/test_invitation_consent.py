@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from verbind.accounts.domain import invitations
+from verbind.coaching.domain import invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from verbind.accounts.domain import invitations
 from verbind.accounts.models import Invitation, InvitationKind, Membership, Role
+from verbind.coaching.domain import invitations
 
 pytestmark = pytest.mark.django_db
 

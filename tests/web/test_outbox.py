@@ -21,11 +21,11 @@ from django.utils import timezone
 from test_measurements import answers_for
 from test_selftest import take_test
 
-from verbind.accounts.domain import retention
 from verbind.accounts.models import Invitation, User
 from verbind.coaching.models import Alert, AlertKind
 from verbind.core.crisis import crisis_help
 from verbind.outbox.models import Message, Status
+from verbind.participant.domain import inactive_accounts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,17 +217,17 @@ def test_the_inactive_account_notice_counts_only_once_it_is_sent(people):
     moment = timezone.now() - dt.timedelta(days=25 * 31)
     User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
     with override_settings(EMAIL_BACKEND=REFUSING):
-        report = retention.apply_retention()
+        report = inactive_accounts.apply_retention()
         assert report.not_warned == [people.participant.pk]
         # A second run while the notice waits in the outbox does not queue it twice.
-        retention.apply_retention()
+        inactive_accounts.apply_retention()
     people.participant.refresh_from_db()
     assert people.participant.deletion_warned_at is None
     assert Message.objects.filter(to=people.participant.email).count() == 1
     # Queued but not sent: no deletion, however long it waits.
     later = timezone.now() + dt.timedelta(days=400)
     with override_settings(EMAIL_BACKEND=REFUSING):
-        assert retention.apply_retention(later).deleted == 0
+        assert inactive_accounts.apply_retention(later).deleted == 0
     assert User.objects.filter(pk=people.participant.pk).exists()
 
     make_due()
@@ -273,7 +273,7 @@ def test_a_notice_sent_late_to_someone_who_came_back_does_not_warn_them(people):
     moment = timezone.now() - dt.timedelta(days=25 * 31)
     User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
     with override_settings(EMAIL_BACKEND=REFUSING):
-        retention.apply_retention()
+        inactive_accounts.apply_retention()
     # They log in before the outbox gets the notice out.
     User.objects.filter(pk=people.participant.pk).update(last_login=timezone.now())
     make_due()
@@ -284,12 +284,12 @@ def test_a_notice_sent_late_to_someone_who_came_back_does_not_warn_them(people):
 
 
 def test_deleting_an_account_removes_its_waiting_emails(people):
-    from verbind.accounts.domain.personal_data import delete_account
+    from verbind.participant.domain.personal_data import delete_account
 
     moment = timezone.now() - dt.timedelta(days=25 * 31)
     User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
     with override_settings(EMAIL_BACKEND=REFUSING):
-        retention.apply_retention()
+        inactive_accounts.apply_retention()
     assert Message.objects.filter(to=people.participant.email).exists()
     delete_account(people.participant)
     assert not Message.objects.filter(to=people.participant.email).exists()
@@ -331,12 +331,12 @@ def test_course_reminders_with_mail_down_are_recorded_once_and_sent_later(people
 
 
 def test_the_data_download_lists_the_emails_to_the_person(people):
-    from verbind.accounts.domain.personal_data import export_data
+    from verbind.participant.domain.personal_data import export_data
 
     moment = timezone.now() - dt.timedelta(days=25 * 31)
     User.objects.filter(pk=people.participant.pk).update(last_login=moment, date_joined=moment)
     with override_settings(EMAIL_BACKEND=REFUSING):
-        retention.apply_retention()
+        inactive_accounts.apply_retention()
     people.participant.refresh_from_db()
     (email,) = export_data(people.participant)["emails"]
     assert email["kind"] == "inactive_account" and email["status"] == "queued"

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from verbind.accounts.domain import invitations
+from verbind.coaching.domain import invitations
 from verbind.coaching.models import CoachAssignment
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from test_measurements import answers_for, lonely_djg, short_answers
 from web_base import PASSWORD
 
-from verbind.accounts.domain import invitations
 from verbind.accounts.models import User
+from verbind.coaching.domain import invitations
 from verbind.coaching.models import Alert, AlertKind
 from verbind.core import profile as core_profile
 from verbind.core.battery import get_battery

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from verbind.accounts.domain import invitations
+from verbind.coaching.domain import invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def test_anyone_downloads_the_code_this_instance_runs(client, db):
     top = source.archive_name().removesuffix(".tar.gz")
     names = set(tar.getnames())
     # Byte for byte what runs here, this very file's neighbours included.
-    for relative in ("web/source.py", "core/retention.py", "templates/base.html"):
+    for relative in ("web/source.py", "core/retention_rules.py", "templates/base.html"):
         member = tar.extractfile(f"{top}/src/verbind/{relative}")
         assert member.read() == (PACKAGE / relative).read_bytes(), relative
     licence = tar.extractfile(f"{top}/LICENSE").read().decode()

@@ -52,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    # When the e-mail "log in or your account will be deleted" went out (core/retention.py).
+    # When the e-mail "log in or your account will be deleted" went out (core/retention_rules.py).
     deletion_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()

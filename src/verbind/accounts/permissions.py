@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -120,50 +120,6 @@ def require_coach(request) -> Organisation:
     return org
 
 
-def visible_assignments(coach: User, organisation: Organisation):
-    """Active assignments the coach may see: their own, and those shared with them."""
-    from verbind.coaching.models import CoachAssignment, CoachShare
-
-    shared = CoachShare.objects.filter(assignment=OuterRef("pk"), coach=coach, active=True)
-    return CoachAssignment.objects.filter(
-        Q(coach=coach) | Q(Exists(shared)),
-        active=True,
-        organisation=organisation,
-        participant__is_active=True,
-    )
-
-
-def participants_for_coach(coach: User, organisation: Organisation) -> QuerySet[User]:
-    """Every participant this coach may see in this organisation (their own and shared)."""
-    assignments = visible_assignments(coach, organisation).filter(participant=OuterRef("pk"))
-    return User.objects.filter(Exists(assignments), is_active=True)
-
-
-def get_participant_for_coach_or_404(request, pk: int) -> User:
-    org = require_coach(request)
-    try:
-        return participants_for_coach(request.user, org).get(pk=pk)
-    except User.DoesNotExist:
-        raise Http404("no such participant for this coach") from None
-
-
-def own_assignment_or_none(coach: User, organisation: Organisation, participant: User):
-    """The active assignment in which ``coach`` is the primary coach (not a share)."""
-    from verbind.coaching.models import CoachAssignment
-
-    return CoachAssignment.objects.filter(
-        participant=participant, coach=coach, organisation=organisation, active=True
-    ).first()
-
-
-def get_own_assignment_or_404(request, participant: User):
-    """Like own_assignment_or_none, for actions only the primary coach may take."""
-    assignment = own_assignment_or_none(request.user, require_coach(request), participant)
-    if assignment is None:
-        raise Http404("not the primary coach of this participant")
-    return assignment
-
-
 def colleagues_of(coach: User, organisation: Organisation) -> QuerySet[User]:
     """Other active coaches of the same organisation (candidates for sharing)."""
     return (
@@ -176,17 +132,6 @@ def colleagues_of(coach: User, organisation: Organisation) -> QuerySet[User]:
         .exclude(pk=coach.pk)
         .distinct()
     )
-
-
-def get_alert_for_coach_or_404(request, pk: int):
-    from verbind.coaching.models import Alert
-
-    org = require_coach(request)
-    visible = participants_for_coach(request.user, org)
-    try:
-        return Alert.objects.select_related("participant").get(pk=pk, participant__in=visible)
-    except Alert.DoesNotExist:
-        raise Http404("no such alert for this coach") from None
 
 
 def get_invitation_for_coach_or_404(request, pk: int) -> Invitation:
@@ -227,31 +172,3 @@ def get_coach_invitation_for_admin_or_404(request, pk: int) -> Invitation:
         return Invitation.objects.get(pk=pk, organisation=org, kind=InvitationKind.COACH)
     except Invitation.DoesNotExist:
         raise Http404("no such coach invitation in this organisation") from None
-
-
-def get_coach_request_for_admin_or_404(request, pk: int):
-    """An open request for a coach made to the admin's own organisation."""
-    from verbind.coaching.models import CoachRequest
-
-    org = require_org_admin(request)
-    try:
-        return CoachRequest.objects.select_related("participant", "organisation").get(
-            pk=pk, organisation=org, closed_at=None, participant__is_active=True
-        )
-    except CoachRequest.DoesNotExist:
-        raise Http404("no such open request in this organisation") from None
-
-
-# --- participant (own data) ------------------------------------------------------------
-
-
-def get_own_assignment_for_participant_or_404(request, pk: int):
-    """An active assignment of the logged-in participant (to withdraw a coach's access)."""
-    from verbind.coaching.models import CoachAssignment
-
-    try:
-        return CoachAssignment.objects.select_related("coach", "organisation").get(
-            pk=pk, participant=request.user, active=True
-        )
-    except CoachAssignment.DoesNotExist:
-        raise Http404("no such coach for this participant") from None

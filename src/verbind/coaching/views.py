@@ -13,20 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts import forms as account_forms
-from verbind.accounts import invitation_steps, permissions
-from verbind.accounts.domain import invitations
+from verbind.accounts import permissions
 from verbind.accounts.domain.consent import covers_colleagues, shares_contact
 from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
-from verbind.coaching import forms
-from verbind.coaching.domain import alerts, assignments, notes
+from verbind.coaching import forms, invitation_steps, signals
+from verbind.coaching import permissions as coach_permissions
+from verbind.coaching.domain import alerts, assignments, invitations, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
-from verbind.coaching.models import Alert, AlertKind, CoachNote, CoachShare
+from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachNote, CoachShare
 from verbind.core import change
 from verbind.core.profile import coach_flags
 from verbind.core.settings import resolve_settings
-from verbind.course.domain.enrolment import active_enrolment, eligibility_from
-from verbind.course.domain.facts import situation
 from verbind.screening.models import Measurement
 
 
@@ -122,14 +120,13 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         .order_by("created_at", "pk")
         .defer(*_UNSHOWN_JSON)
     )
-    own_assignment = permissions.own_assignment_or_none(request.user, org, participant)
+    own_assignment = coach_permissions.own_assignment_or_none(request.user, org, participant)
     shares = (
         list(own_assignment.shares.filter(active=True).select_related("coach"))
         if own_assignment
         else []
     )
     latest = measurements[-1] if measurements else None
-    enrolment = active_enrolment(participant)
     colleagues = permissions.colleagues_of(request.user, org).exclude(
         pk__in=[s.coach_id for s in shares]
     )
@@ -151,9 +148,7 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         "shares_contact": shares_contact(participant),
         "low_mood_check_ins": resolve_settings()[change.LOW_MOOD_SETTING],
         # The course: its overview for this participant, or enrolling them (with a reason).
-        "enrolment": enrolment,
-        "course_situation": situation(enrolment) if enrolment else None,
-        "course_eligibility": None if enrolment else eligibility_from(latest),
+        **_from_apps_above(participant, latest),
         "own_assignment": own_assignment,
         "shares": shares,
         "may_share": covers_colleagues(participant),
@@ -161,6 +156,17 @@ def _participant_context(request, participant, note_form=None, share_form=None):
         or (forms.ShareForm(colleagues=colleagues) if own_assignment else None),
         **_notes_context(request, participant, note_form),
     }
+
+
+def _from_apps_above(participant, latest) -> dict:
+    """What the apps above add to this page (``signals.participant_page_context``): the
+    course its overview of this participant, or whether they may be enrolled."""
+    context = {"enrolment": None, "course_situation": None, "course_eligibility": None}
+    for _receiver, extra in signals.participant_page_context.send(
+        sender=CoachAssignment, participant=participant, latest=latest
+    ):
+        context.update(extra or {})
+    return context
 
 
 def _alerts(participant):
@@ -195,7 +201,7 @@ def _is_htmx(request) -> bool:
 @login_required
 @require_safe
 def participant(request, pk: int):
-    person = permissions.get_participant_for_coach_or_404(request, pk)
+    person = coach_permissions.get_participant_for_coach_or_404(request, pk)
     return render(request, "coaching/participant.html", _participant_context(request, person))
 
 
@@ -205,7 +211,7 @@ def add_note(request, pk: int):
     """Without JavaScript: save, then back to the page (or the page with the error). With
     htmx (the HX-Request header): only the notes part of the page, with the new note or
     the error, so the coach stays where they were (docs/decisions.md)."""
-    person = permissions.get_participant_for_coach_or_404(request, pk)
+    person = coach_permissions.get_participant_for_coach_or_404(request, pk)
     form = forms.NoteForm(request.POST)
     saved = (
         notes.add_note(request.user, person, form.cleaned_data["text"]) if form.is_valid() else None
@@ -233,9 +239,9 @@ def add_note(request, pk: int):
 @login_required
 @require_POST
 def share(request, pk: int):
-    person = permissions.get_participant_for_coach_or_404(request, pk)
+    person = coach_permissions.get_participant_for_coach_or_404(request, pk)
     org = permissions.require_coach(request)
-    assignment = permissions.get_own_assignment_or_404(request, person)
+    assignment = coach_permissions.get_own_assignment_or_404(request, person)
     form = forms.ShareForm(request.POST, colleagues=permissions.colleagues_of(request.user, org))
     if form.is_valid():
         colleague = form.cleaned_data["colleague"]
@@ -261,8 +267,8 @@ def share(request, pk: int):
 @login_required
 @require_POST
 def end_share(request, pk: int, share_pk: int):
-    person = permissions.get_participant_for_coach_or_404(request, pk)
-    assignment = permissions.get_own_assignment_or_404(request, person)
+    person = coach_permissions.get_participant_for_coach_or_404(request, pk)
+    assignment = coach_permissions.get_own_assignment_or_404(request, person)
     try:
         share_obj = assignment.shares.get(pk=share_pk, active=True)
     except CoachShare.DoesNotExist:
@@ -275,7 +281,7 @@ def end_share(request, pk: int, share_pk: int):
 @login_required
 @require_POST
 def resolve_alert(request, pk: int):
-    alert = permissions.get_alert_for_coach_or_404(request, pk)
+    alert = coach_permissions.get_alert_for_coach_or_404(request, pk)
     alerts.resolve_alert(alert, request.user)
     messages.success(request, _("The signal is marked as handled."))
     return redirect("coaching:participant", pk=alert.participant_id)
@@ -285,7 +291,7 @@ def resolve_alert(request, pk: int):
 @require_POST
 def reopen_alert(request, pk: int):
     """Undo "handled": the signal is open again."""
-    alert = permissions.get_alert_for_coach_or_404(request, pk)
+    alert = coach_permissions.get_alert_for_coach_or_404(request, pk)
     alerts.reopen_alert(alert)
     messages.success(request, _("The signal is open again."))
     return redirect("coaching:participant", pk=alert.participant_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from verbind.accounts import permissions
+from verbind.coaching import permissions as coach_permissions
 from verbind.course.models import CheckIn, Enrolment, ExerciseAnswer
 
 
@@ -34,7 +35,7 @@ def own_answer_or_404(request, pk: int) -> ExerciseAnswer:
 def enrolment_for_coach_or_404(request, pk: int) -> Enrolment:
     """An active enrolment of a participant the coach may see (403 for non-coaches)."""
     org = permissions.require_coach(request)
-    visible = permissions.participants_for_coach(request.user, org)
+    visible = coach_permissions.participants_for_coach(request.user, org)
     try:
         return Enrolment.objects.select_related("participant").get(
             pk=pk, ended_at=None, participant__in=visible
@@ -45,7 +46,7 @@ def enrolment_for_coach_or_404(request, pk: int) -> Enrolment:
 
 def answer_for_coach_or_404(request, pk: int) -> ExerciseAnswer:
     org = permissions.require_coach(request)
-    visible = permissions.participants_for_coach(request.user, org)
+    visible = coach_permissions.participants_for_coach(request.user, org)
     try:
         return ExerciseAnswer.objects.select_related("enrolment__participant").get(
             pk=pk, enrolment__ended_at=None, enrolment__participant__in=visible
@@ -56,7 +57,7 @@ def answer_for_coach_or_404(request, pk: int) -> ExerciseAnswer:
 
 def check_in_for_coach_or_404(request, pk: int) -> CheckIn:
     org = permissions.require_coach(request)
-    visible = permissions.participants_for_coach(request.user, org)
+    visible = coach_permissions.participants_for_coach(request.user, org)
     try:
         return CheckIn.objects.select_related("enrolment").get(
             pk=pk, enrolment__participant__in=visible

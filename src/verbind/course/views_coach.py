@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from verbind.accounts import permissions
 from verbind.accounts.permissions import login_required
+from verbind.coaching import permissions as coach_permissions
 from verbind.course import access, forms
 from verbind.course.domain import checkins, overview, progress
 from verbind.course.domain import enrolment as enrolment_domain
@@ -175,7 +176,7 @@ def check_in_seen(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def coach_enrol(request, pk: int):
-    participant = permissions.get_participant_for_coach_or_404(request, pk)
+    participant = coach_permissions.get_participant_for_coach_or_404(request, pk)
     current = enrolment_domain.active_enrolment(participant)
     if current is not None:
         return redirect("course:coach_enrolment", pk=current.pk)

@@ -33,7 +33,7 @@ from verbind.accounts.permissions import login_required
 from verbind.core import profile as core_profile
 from verbind.core.battery import SAFETY_FLAG, batteries, get_battery
 from verbind.core.instrument import LANGUAGES, registry
-from verbind.screening import selftest
+from verbind.screening import selftest, signals
 from verbind.screening.domain import measurements, pending
 from verbind.screening.forms import ScreenForm
 from verbind.screening.models import Measurement
@@ -321,32 +321,19 @@ def _result_context(
     }
 
 
-def _enrolled_course(request, route: str):
-    """The course the person already takes part in, when their route is the course.
-
-    The core's route steps say "sign up for the course"; someone already in it is told
-    so instead, with the way on. The core's advice (the route) stays as it is: which
-    sentence fits this person is the web's choice, as the core knows nothing of
-    enrolments.
-    """
-    if route != "course" or not request.user.is_authenticated:
-        return None
-    from verbind.course.domain.navigation import enrolled_card
-
-    return enrolled_card(request.user)
-
-
-def _course_coach(request, classification) -> str:
-    """For the course route: "with" when a coach follows this person; without one,
-    "without" (the course then runs on its own) or "ask" when the course needs a talk
-    with a coach first; "" for anyone else, so the page promises what will happen."""
-    if classification.effective_route != "course" or not request.user.is_authenticated:
-        return ""
-    from verbind.coaching.domain.assignments import has_coach
-
-    if has_coach(request.user):
-        return "with"
-    return "ask" if classification.course_needs_coach_agreement else "without"
+def _from_apps_above(request, classification) -> dict:
+    """What the apps above add to a result page for a logged-in person
+    (``signals.result_page_context``): the course tells someone already in it so, instead
+    of "sign up for the course", and says whether a coach follows them ("with"), or
+    whether the course runs without one ("without") or needs a talk with a coach first
+    ("ask"). The core's advice (the route) stays as it is."""
+    context = {"enrolled_course": None, "course_coach": ""}
+    if request.user.is_authenticated:
+        for _receiver, extra in signals.result_page_context.send(
+            sender=Measurement, user=request.user, classification=classification
+        ):
+            context.update(extra or {})
+    return context
 
 
 @require_safe
@@ -370,8 +357,7 @@ def result(request):
             "crisis": measurement.safety_flag,
             "last_question": progress.total,
             "route": profile.classification.effective_route,
-            "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
-            "course_coach": _course_coach(request, profile.classification),
+            **_from_apps_above(request, profile.classification),
         }
     )
     response = render(request, "screening/result.html", context)
@@ -420,8 +406,7 @@ def saved_result(request, pk: int):
             "crisis": measurement.safety_flag,
             # The route after crisis help: its next step may need a link (the course).
             "route": profile.classification.effective_route,
-            "enrolled_course": _enrolled_course(request, profile.classification.effective_route),
-            "course_coach": _course_coach(request, profile.classification),
+            **_from_apps_above(request, profile.classification),
         }
     )
     return render(request, "screening/result.html", context)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from verbind.accounts import permissions
+from verbind.course.domain.navigation import course_status
 
 
 class CourseMenu:
@@ -20,8 +21,6 @@ class CourseMenu:
 
     @cached_property
     def status(self) -> str | None:
-        from verbind.course.domain.navigation import course_status
-
         return course_status(self._user)
 
 

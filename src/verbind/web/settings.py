@@ -16,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from verbind.core import retention
+from verbind.core import retention_rules
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/verbind
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "verbind.screening",
     "verbind.coaching",
     "verbind.course",
+    # A person's own pages and data: above every app they gather from (docs/web.md).
+    "verbind.participant",
 ]
 
 MIDDLEWARE = [
@@ -259,10 +261,15 @@ if SOURCE_CODE_URL and urlsplit(SOURCE_CODE_URL).scheme not in ("http", "https")
     )
 
 # A participant who has not logged in for this many months gets an e-mail, and their account
-# is deleted after the notice period unless they log in (core/retention.py). 0 switches it off.
-INACTIVE_ACCOUNT_MONTHS = env_int("INACTIVE_ACCOUNT_MONTHS", retention.DEFAULT_INACTIVE_MONTHS)
+# is deleted after the notice period unless they log in (core/retention_rules.py).
+# 0 switches it off.
+INACTIVE_ACCOUNT_MONTHS = env_int(
+    "INACTIVE_ACCOUNT_MONTHS", retention_rules.DEFAULT_INACTIVE_MONTHS
+)
 INACTIVE_ACCOUNT_NOTICE_DAYS = env_int(
-    "INACTIVE_ACCOUNT_NOTICE_DAYS", retention.DEFAULT_NOTICE_DAYS, minimum=retention.MIN_NOTICE_DAYS
+    "INACTIVE_ACCOUNT_NOTICE_DAYS",
+    retention_rules.DEFAULT_NOTICE_DAYS,
+    minimum=retention_rules.MIN_NOTICE_DAYS,
 )
 
 # --- Sessions, cookies, HTTPS -----------------------------------------------------------

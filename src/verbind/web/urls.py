@@ -15,9 +15,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("test/", include("verbind.screening.urls")),
-    path("account/", include("verbind.accounts.urls")),
+    path("account/", include("verbind.participant.urls")),
     path("coach/", include("verbind.coaching.urls")),
-    path("organisation/", include("verbind.accounts.urls_organisation")),
+    path("organisation/", include("verbind.coaching.urls_organisation")),
     path("course/", include("verbind.course.urls")),
 ]
 

@@ -1,15 +1,12 @@
-"""Organisations: creating them, deactivating coaches, and the counts an admin sees."""
+"""Creating organisations. Deactivating a coach and the counts an admin sees involve
+coaching data: verbind.coaching.domain.organisation_admin."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from verbind.accounts.models import Membership, Organisation, Role, User
-from verbind.core.privacy import MIN_GROUP_SIZE, large_enough
 
 
 @transaction.atomic
@@ -22,62 +19,3 @@ def create_organisation(name: str, admin: User) -> Organisation:
     org = Organisation.objects.create(name=name, slug=slug)
     Membership.objects.create(user=admin, organisation=org, role=Role.ORG_ADMIN)
     return org
-
-
-@transaction.atomic
-def deactivate_coach(membership: Membership) -> None:
-    """The coach loses access to every participant of this organisation at once."""
-    from verbind.coaching.domain.assignments import end_all_for_coach
-
-    if membership.is_active:
-        membership.is_active = False
-        membership.deactivated_at = timezone.now()
-        membership.save(update_fields=["is_active", "deactivated_at"])
-    end_all_for_coach(membership.user, membership.organisation)
-
-
-@dataclass(frozen=True)
-class OrganisationCounts:
-    active_coaches: int
-    inactive_coaches: int
-    participants_with_coach: int
-    # Figures about the participants' tests and signals: None (not even counted) while
-    # fewer than MIN_GROUP_SIZE participants have a coach here (verbind.core.privacy).
-    measurements: int | None
-    open_alerts: int | None
-
-    @property
-    def participant_figures_hidden(self) -> bool:
-        return self.measurements is None
-
-    @property
-    def min_group_size(self) -> int:
-        return MIN_GROUP_SIZE
-
-
-def counts(org: Organisation) -> OrganisationCounts:
-    """Numbers only: an admin never sees who the participants are or what they answered."""
-    from verbind.coaching.models import Alert, CoachAssignment
-    from verbind.screening.models import Measurement
-
-    coach_rows = Membership.objects.filter(organisation=org, role=Role.COACH)
-    participant_ids = CoachAssignment.objects.filter(organisation=org, active=True).values(
-        "participant_id"
-    )
-    people = participant_ids.distinct().count()
-    shown = large_enough(people)
-    return OrganisationCounts(
-        active_coaches=coach_rows.filter(is_active=True).count(),
-        inactive_coaches=coach_rows.filter(is_active=False).count(),
-        participants_with_coach=people,
-        measurements=(
-            Measurement.objects.filter(participant_id__in=participant_ids).count()
-            if shown
-            else None
-        ),
-        open_alerts=(
-            Alert.objects.filter(participant_id__in=participant_ids, resolved_at=None).count()
-            if shown
-            else None
-        ),
-    )

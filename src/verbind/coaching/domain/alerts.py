@@ -17,10 +17,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from verbind.accounts.models import User
+from verbind.coaching import signals
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachShare
 from verbind.core import change
 from verbind.core.instrument import registry
-from verbind.course.models import CheckIn, Enrolment
 from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
 
@@ -57,8 +58,6 @@ def is_strong_worsening(previous, current) -> bool:
 
 def coaches_of(participant_id: int):
     """Every coach who may see this participant now: the assigned coach and active shares."""
-    from verbind.accounts.models import User
-
     assigned = CoachAssignment.objects.filter(participant_id=participant_id, active=True)
     shared = CoachShare.objects.filter(
         assignment__participant_id=participant_id, assignment__active=True, active=True
@@ -106,11 +105,10 @@ def open_alert(source, kind: str, participant_id: int | None = None) -> Alert:
     if isinstance(source, Measurement):
         lookup = {"measurement": source}
         owner = source.participant_id
-    elif isinstance(source, CheckIn):
+    elif isinstance(source, Alert._meta.get_field("check_in").related_model):
+        # A course check-in: coaching knows the model only through the Alert's foreign key.
         lookup = {"check_in": source}
-        owner = Enrolment.objects.values_list("participant_id", flat=True).get(
-            pk=source.enrolment_id
-        )
+        owner = source.enrolment.participant_id
     else:
         raise TypeError(f"an alert is raised by a Measurement or a CheckIn, not {source!r}")
     if participant_id is None:
@@ -145,48 +143,14 @@ def raise_alerts_for(measurement: Measurement) -> list[Alert]:
 
 
 @transaction.atomic
-def raise_alerts_for_check_in(check_in: CheckIn) -> list[Alert]:
-    """A course check-in's safety answer or strong worsening (already decided and stored
-    on the check-in by the course) becomes an alert, as a self-test's does."""
-    raised = []
-    if check_in.safety_flag:
-        raised.append(open_alert(check_in, AlertKind.SAFETY))
-    if check_in.worsening_flag:
-        raised.append(open_alert(check_in, AlertKind.WORSENING))
-    if is_persistent_low_mood(check_in):
-        raised.append(open_alert(check_in, AlertKind.LOW_MOOD))
-    return raised
-
-
-def is_persistent_low_mood(check_in: CheckIn) -> bool:
-    """The core's rule (verbind.core.change.is_persistent_low_mood) on the moods of this
-    enrolment's check-ins up to and including ``check_in``."""
-    if check_in.mood is None:
-        return False
-    earlier = (
-        CheckIn.objects.filter(
-            enrolment_id=check_in.enrolment_id, created_at__lte=check_in.created_at
-        )
-        .exclude(pk=check_in.pk)
-        .order_by("created_at", "pk")
-        .values_list("mood", flat=True)
-    )
-    return change.is_persistent_low_mood([*earlier, check_in.mood])
-
-
-@transaction.atomic
 def resolve_alert(alert: Alert, by) -> None:
     now = timezone.now()
     if alert.resolved_at is None:
         alert.resolved_at = now
         alert.resolved_by = by
         alert.save(update_fields=["resolved_at", "resolved_by"])
-    still_open = Alert.objects.filter(check_in_id=alert.check_in_id, resolved_at=None)
-    if alert.check_in_id is not None and not still_open.exists():
-        # The course keeps "seen" on the check-in too: every signal handled is seen.
-        CheckIn.objects.filter(pk=alert.check_in_id, flags_seen_at=None).update(
-            flags_seen_at=now, flags_seen_by=by
-        )
+    # The course keeps "seen" on the check-in too: every signal handled is seen.
+    signals.alert_resolved.send(sender=Alert, alert=alert, by=by, now=now)
 
 
 @transaction.atomic
@@ -197,5 +161,10 @@ def reopen_alert(alert: Alert) -> None:
     alert.resolved_at = None
     alert.resolved_by = None
     alert.save(update_fields=["resolved_at", "resolved_by"])
-    if alert.check_in_id is not None:
-        CheckIn.objects.filter(pk=alert.check_in_id).update(flags_seen_at=None, flags_seen_by=None)
+    signals.alert_reopened.send(sender=Alert, alert=alert)
+
+
+def on_measurement_saved(sender, measurement: Measurement, **kwargs) -> None:
+    """Receiver of ``screening.signals.measurement_saved`` (connected in apps.py): a saved
+    self-test raises its alerts in the same transaction."""
+    raise_alerts_for(measurement)

@@ -19,13 +19,13 @@ from verbind.accounts.domain.consent import (
     withdraw_consent,
 )
 from verbind.accounts.models import ConsentPurpose, Membership, Organisation, Role, User
+from verbind.coaching import signals
 from verbind.coaching.models import (
     CoachAssignment,
     CoachRequest,
     CoachRequestReason,
     CoachShare,
 )
-from verbind.course.models import Enrolment
 from verbind.outbox.domain import mailing
 
 
@@ -56,7 +56,8 @@ def assign_coach(
 
     A participant who had no coach did the course on their own, without waiting for
     feedback: from now on a feedback moment holds the next week back again, but a week
-    that has opened stays open (``Enrolment.feedback_blocks_since``)."""
+    that has opened stays open (the course's ``Enrolment.feedback_blocks_since``; it hears
+    of it through ``signals.coach_gained``)."""
     now = now or timezone.now()
     had_coach = has_coach(participant)
     assignment, _created = CoachAssignment.objects.get_or_create(
@@ -68,9 +69,7 @@ def assign_coach(
     # Whoever waited for a coach has one now: off the organisations' lists.
     CoachRequest.objects.filter(participant=participant, closed_at=None).update(closed_at=now)
     if not had_coach:
-        Enrolment.objects.filter(
-            participant=participant, ended_at__isnull=True, feedback_blocks=False
-        ).update(feedback_blocks=True, feedback_blocks_since=now)
+        signals.coach_gained.send(sender=CoachAssignment, participant=participant, now=now)
     return assignment
 
 
@@ -88,7 +87,7 @@ def withdraw_access(assignment: CoachAssignment) -> None:
     participant = assignment.participant
     if not CoachAssignment.objects.filter(participant=participant, active=True).exists():
         withdraw_consent(participant, ConsentPurpose.SHARE_WITH_COACH)
-    release_feedback_gates([participant.pk])
+    signals.coach_access_ended.send(sender=CoachAssignment, participant_ids=[participant.pk])
 
 
 @transaction.atomic
@@ -130,28 +129,13 @@ def end_all_for_coach(coach: User, organisation: Organisation) -> None:
     CoachShare.objects.filter(
         coach=coach, assignment__organisation=organisation, active=True
     ).update(active=False, ended_at=now)
-    release_feedback_gates(participant_ids)
+    signals.coach_access_ended.send(sender=CoachAssignment, participant_ids=participant_ids)
     # Who has no coach left is put on the organisation's list for a new one (they are
     # told, and can say they want none); the record of who coached them stays.
     for participant_id in participant_ids:
         if not CoachAssignment.objects.filter(participant_id=participant_id, active=True).exists():
             _open_request(participant_id, organisation, CoachRequestReason.COACH_LEFT, now)
             _tell_after_commit(participant_id)
-
-
-def release_feedback_gates(participant_ids) -> int:
-    """In the course a feedback moment keeps the next week closed until a coach responds.
-    A participant with no coach left would wait for nobody: their running course stops
-    waiting, as when a coach turns feedback blocking off (a new coach can turn it on
-    again). Stored, not derived, so a week that opened does not close again later."""
-    coached = CoachAssignment.objects.filter(participant_id__in=participant_ids, active=True)
-    return (
-        Enrolment.objects.filter(
-            participant_id__in=participant_ids, ended_at__isnull=True, feedback_blocks=True
-        )
-        .exclude(participant_id__in=coached.values("participant_id"))
-        .update(feedback_blocks=False)
-    )
 
 
 # --- participants without a coach: asking for one, and handing them over ------------------

@@ -9,8 +9,8 @@ from functools import cached_property
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
 
-from verbind.accounts import permissions
 from verbind.accounts.models import Organisation, User
+from verbind.coaching import permissions as coach_permissions
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment
 from verbind.core import change
 from verbind.screening.models import Measurement
@@ -126,7 +126,7 @@ def _rows(
     # Sorted (flags first, then whoever did a test most recently) and paged in the
     # database, so a page builds only its own rows; the total comes along in each row.
     ordered = (
-        permissions.participants_for_coach(coach, organisation)
+        coach_permissions.participants_for_coach(coach, organisation)
         .annotate(
             latest_id=Subquery(latest.values("pk")[:1]),
             latest_at=Subquery(latest.values("created_at")[:1]),

@@ -23,16 +23,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbind.coaching.domain.alerts import (
-    is_strong_worsening,
-    raise_alerts_for_check_in,
-    resolve_alert,
-)
+from verbind.coaching.domain.alerts import is_strong_worsening, resolve_alert
 from verbind.core import change
 from verbind.core.battery import SAFETY_FLAG, Battery, parse_batteries
 from verbind.core.instrument import registry
 from verbind.core.profile import LONELINESS_PREFERENCE
 from verbind.core.scoring import derivable, derive_missing
+from verbind.course.domain.check_in_alerts import raise_alerts_for_check_in
 from verbind.course.domain.enrolment import touch
 from verbind.course.domain.facts import situation
 from verbind.course.models import CheckIn, CheckInDraft, Enrolment

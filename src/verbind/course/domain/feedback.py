@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbind.accounts import permissions
+from verbind.coaching import permissions as coach_permissions
 from verbind.course.models import AnswerStatus, ExerciseAnswer, Feedback
 
 MAX_FEEDBACK = 10_000
@@ -24,7 +24,7 @@ def inbox(coach, organisation):
 
     One query whatever the number of participants (the caller iterates the queryset).
     """
-    visible = permissions.participants_for_coach(coach, organisation)
+    visible = coach_permissions.participants_for_coach(coach, organisation)
     answered = Feedback.objects.filter(answer=OuterRef("pk"))
     return (
         ExerciseAnswer.objects.filter(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from verbind.accounts import permissions
+from verbind.coaching import permissions as coach_permissions
 from verbind.core import change
 from verbind.course.domain.facts import Situation, situations
 from verbind.course.models import AnswerStatus, CheckIn, Enrolment, ExerciseAnswer, Feedback
@@ -50,7 +50,7 @@ class Row:
 
 
 def visible_enrolments(coach, organisation):
-    visible = permissions.participants_for_coach(coach, organisation)
+    visible = coach_permissions.participants_for_coach(coach, organisation)
     return Enrolment.objects.filter(ended_at=None, participant__in=visible).select_related(
         "participant"
     )
@@ -63,7 +63,7 @@ def recently_stopped(coach, organisation, now: datetime | None = None) -> list[E
     """Courses of the coach's visible participants that stopped in the last 60 days, newest
     first: so a coach notices when someone stops, and can follow up. One query."""
     now = now or timezone.now()
-    visible = permissions.participants_for_coach(coach, organisation)
+    visible = coach_permissions.participants_for_coach(coach, organisation)
     return list(
         Enrolment.objects.filter(
             participant__in=visible, ended_at__gte=now - timedelta(days=RECENTLY_STOPPED_DAYS)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from verbind.core import profile as core_profile
 from verbind.core.battery import SAFETY_FLAG, get_battery
+from verbind.screening import signals
 from verbind.screening.models import Measurement
 
 # The isolation instrument shown on dashboards when a battery asks more than one.
@@ -102,9 +103,8 @@ def save_measurement(
     language: str = "nl",
     when: dt.datetime | None = None,
 ) -> Measurement:
-    """Score with the participant's history, store, and raise coach alerts."""
-    from verbind.coaching.domain.alerts import raise_alerts_for
-
+    """Score with the participant's history and store; the apps above hear of it in this
+    transaction (``signals.measurement_saved``: coaching raises its alerts)."""
     when = when or timezone.now()
     previous = Measurement.objects.filter(participant=participant, created_at__lt=when).only(
         "created_at", "profile"
@@ -118,7 +118,7 @@ def save_measurement(
         when=when,
     )
     measurement.save()
-    raise_alerts_for(measurement)
+    signals.measurement_saved.send(sender=Measurement, measurement=measurement)
     return measurement
 
 

@@ -1,6 +1,6 @@
 """Delete the accounts of participants who stopped using verbind, after an e-mail.
 
-The rule (what is due for one account) is ``verbind.core.retention``; this module finds the
+The rule (what is due for one account) is ``verbind.core.retention_rules``; this module finds the
 accounts, sends the e-mails and deletes. Run daily by ``manage.py delete_inactive_accounts``.
 
 The notice goes through the outbox. An account counts as warned (``deletion_warned_at``)
@@ -25,17 +25,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from verbind.accounts.domain.personal_data import delete_account
 from verbind.accounts.models import Membership, Role, User
-from verbind.core import retention
+from verbind.core import retention_rules
 from verbind.outbox.domain import mailing
 from verbind.outbox.models import Message
+from verbind.participant.domain.personal_data import delete_account
 
 log = logging.getLogger(__name__)
 
 
-def rule() -> retention.RetentionRule:
-    return retention.RetentionRule(
+def rule() -> retention_rules.RetentionRule:
+    return retention_rules.RetentionRule(
         inactive_months=settings.INACTIVE_ACCOUNT_MONTHS,
         notice_days=settings.INACTIVE_ACCOUNT_NOTICE_DAYS,
     )
@@ -59,11 +59,11 @@ def participant_accounts():
     return User.objects.exclude(pk__in=work).filter(is_staff=False, is_superuser=False)
 
 
-def candidates(now: dt.datetime, rule: retention.RetentionRule):
+def candidates(now: dt.datetime, rule: retention_rules.RetentionRule):
     """Only accounts something may be due for: warned ones, and long-unused ones."""
     due = Q(deletion_warned_at__isnull=False)
     if rule.enabled:
-        cutoff = retention.months_before(now, rule.inactive_months)
+        cutoff = retention_rules.months_before(now, rule.inactive_months)
         due |= Q(last_login__lte=cutoff) | Q(last_login__isnull=True, date_joined__lte=cutoff)
     return participant_accounts().filter(due).order_by("pk")
 
@@ -75,7 +75,7 @@ def notice_key(user_id: int) -> str:
     return f"{NOTICE_KIND}:{user_id}"
 
 
-def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRule) -> Message:
+def send_notice(user: User, warned_at: dt.datetime, rule: retention_rules.RetentionRule) -> Message:
     """Queue the notice (once: a notice still waiting is not queued again) and try to send
     it now. Returns the outbox message; :func:`mailing.was_sent` says whether it went."""
     subject, body = mailing.compose(
@@ -84,7 +84,7 @@ def send_notice(user: User, warned_at: dt.datetime, rule: retention.RetentionRul
         "email/inactive_account.txt",
         {
             "months": rule.inactive_months,
-            "date": retention.deletion_date(warned_at, rule),
+            "date": retention_rules.deletion_date(warned_at, rule),
             "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
             "my_data_url": f"{settings.SITE_URL}{reverse('accounts:my_data')}",
         },
@@ -114,20 +114,20 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
     current = rule()
     report = RetentionReport()
     for user in candidates(now, current):
-        due = retention.step(
+        due = retention_rules.step(
             last_login=user.last_login,
             joined=user.date_joined,
             warned_at=user.deletion_warned_at,
             now=now,
             rule=current,
         )
-        if due == retention.Step.CAME_BACK:
+        if due == retention_rules.Step.CAME_BACK:
             report.came_back += 1
             if not dry_run:
                 User.objects.filter(pk=user.pk).update(deletion_warned_at=None)
-        elif due == retention.Step.WAIT:
+        elif due == retention_rules.Step.WAIT:
             report.waiting += 1
-        elif due == retention.Step.WARN:
+        elif due == retention_rules.Step.WARN:
             if dry_run:
                 report.warned += 1
                 continue
@@ -141,7 +141,7 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
             # Sent: warned as of this run (notice_sent stored the moment it went out).
             User.objects.filter(pk=user.pk).update(deletion_warned_at=now)
             report.warned += 1
-        elif due == retention.Step.DELETE:
+        elif due == retention_rules.Step.DELETE:
             report.deleted += 1
             if not dry_run:
                 with transaction.atomic():

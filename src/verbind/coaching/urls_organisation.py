@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from verbind.accounts import views_organisation as views
+from verbind.coaching import views_organisation as views
 
 app_name = "organisation"
 

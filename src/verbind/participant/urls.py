@@ -1,9 +1,14 @@
-"""A person's own account: log in, register, invitations, own data, coach access."""
+"""A person's own account: log in, register, invitations, own data, coach access.
+
+The namespace stays ``accounts`` (URL names such as ``accounts:home`` are used everywhere);
+the patterns live here, above every app, because the pages gather from all of them."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from verbind.accounts import forms, views
+from verbind.accounts import forms
+from verbind.accounts import views as accounts_views
+from verbind.participant import views
 
 app_name = "accounts"
 
@@ -11,7 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        views.LoginView.as_view(
+        accounts_views.LoginView.as_view(
             template_name="accounts/login.html",
             authentication_form=forms.LoginForm,
             redirect_authenticated_user=True,

@@ -1,5 +1,5 @@
 """``{% retention_notice %}``: how long an account is kept, from the settings (one text for
-the privacy page and the consent on the register page; the rule is core/retention.py)."""
+the privacy page and the consent on the register page; the rule is core/retention_rules.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from verbind.accounts.domain import retention
+from verbind.participant.domain import inactive_accounts
 
 
 class Command(BaseCommand):
@@ -27,12 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        rule = retention.rule()
+        rule = inactive_accounts.rule()
         if not rule.enabled:
             self.stdout.write(
                 "Switched off (INACTIVE_ACCOUNT_MONTHS=0): nobody is warned or deleted."
             )
-        report = retention.apply_retention(dry_run=dry_run)
+        report = inactive_accounts.apply_retention(dry_run=dry_run)
         verb = "would be" if dry_run else "were"
         self.stdout.write(
             f"{report.warned} participant(s) {verb} sent the notice, {report.waiting} "

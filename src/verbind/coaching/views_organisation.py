@@ -1,4 +1,5 @@
-"""Organisation admin: invite and deactivate coaches; counts only, no personal data."""
+"""Organisation admin: invite and deactivate coaches, hand coach requests to a coach;
+counts only, no personal data. Here in coaching because the pages show coaching data."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verbind.accounts import forms, invitation_steps, permissions
-from verbind.accounts.domain import invitations, organisations
+from verbind.accounts import forms, permissions
 from verbind.accounts.models import InvitationKind, Membership, Role
 from verbind.accounts.permissions import login_required
+from verbind.coaching import invitation_steps
+from verbind.coaching import permissions as coach_permissions
+from verbind.coaching.domain import invitations, organisation_admin
+from verbind.coaching.domain.assignments import (
+    HandoverError,
+    coaches_of_organisation,
+    hand_over,
+    open_requests_for,
+)
+from verbind.coaching.models import CoachAssignment
 
 
 @login_required
@@ -37,15 +47,13 @@ def _render_dashboard(request, org, invite_form, status=200, found=None):
         .order_by("-is_active", "user__name", "user__email")
     )
     open_invitations = invitations.pending(InvitationKind.COACH, request.user, org)
-    from verbind.coaching.domain.assignments import open_requests_for
-
     return render(
         request,
         "organisation/dashboard.html",
         {
             "waiting_for_coach": open_requests_for(org).count(),
             "organisation": org,
-            "counts": organisations.counts(org),
+            "counts": organisation_admin.counts(org),
             "coaches": coaches,
             "open_invitations": open_invitations,
             "invite_form": invite_form,
@@ -90,8 +98,6 @@ def revoke_invitation(request, pk: int):
 
 def _participant_count(membership: Membership) -> int:
     """How many participants of this organisation the coach coaches now (a count only)."""
-    from verbind.coaching.models import CoachAssignment
-
     return (
         CoachAssignment.objects.filter(
             coach=membership.user, organisation=membership.organisation, active=True
@@ -124,7 +130,7 @@ def deactivate_coach(request, pk: int):
     # stray form) deactivates nobody and leads to that page first.
     if request.POST.get("confirm") != "yes":
         return redirect("organisation:confirm_deactivate_coach", pk=membership.pk)
-    organisations.deactivate_coach(membership)
+    organisation_admin.deactivate_coach(membership)
     messages.success(
         request,
         _("%(coach)s is no longer a coach here. Their participants keep their own data.")
@@ -146,8 +152,6 @@ def coach_requests(request):
 
 
 def _render_requests(request, org, failed=None, form=None, status=200):
-    from verbind.coaching.domain.assignments import coaches_of_organisation, open_requests_for
-
     coaches = coaches_of_organisation(org)
     rows = [
         {
@@ -169,13 +173,7 @@ def _render_requests(request, org, failed=None, form=None, status=200):
 @login_required
 @require_POST
 def assign_coach(request, pk: int):
-    from verbind.coaching.domain.assignments import (
-        HandoverError,
-        coaches_of_organisation,
-        hand_over,
-    )
-
-    req = permissions.get_coach_request_for_admin_or_404(request, pk)
+    req = coach_permissions.get_coach_request_for_admin_or_404(request, pk)
     org = req.organisation
     form = forms.HandOverForm(
         request.POST, coaches=coaches_of_organisation(org), auto_id=f"id_r{req.pk}_%s"

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from verbind.accounts.domain import invitations
+from verbind.coaching.domain import invitations
 
 
 def _lang() -> str:

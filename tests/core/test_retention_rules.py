@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verbind.core.retention import (
+from verbind.core.retention_rules import (
     MIN_NOTICE_DAYS,
     RetentionRule,
     Step,

@@ -24,9 +24,11 @@ from __future__ import annotations
 import base64
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
@@ -36,7 +38,10 @@ from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role,
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachRequest, CoachShare
 from verbind.core.battery import batteries
 from verbind.core.instrument import registry
+from verbind.course.domain.programmes import get_programme
+from verbind.course.domain.progress import moment_label
 from verbind.course.models import (
+    AnswerStatus,
     CheckIn,
     CheckInDraft,
     Enrolment,
@@ -87,7 +92,8 @@ def export_data(user: User, lang: str | None = None) -> dict[str, Any]:
             "preferred_language": user.preferred_language,
             "date_joined": _dt(user.date_joined),
             "last_login": _dt(user.last_login),
-            # The e-mail "log in or your account will be deleted" (accounts/domain/retention).
+            # The e-mail "log in or your account will be deleted"
+            # (participant/domain/inactive_accounts.py).
             "deletion_notice_sent_at": _dt(user.deletion_warned_at),
         },
         "consents": [
@@ -360,7 +366,6 @@ def _local(value) -> str:
 
 
 def _local_iso(text: str | None) -> str:
-    from datetime import datetime
 
     return _local(datetime.fromisoformat(text)) if text else ""
 
@@ -460,10 +465,6 @@ class _Course:
 
     def _programme(self, slug: str):
         if slug not in self._programmes:
-            from django.core.exceptions import ImproperlyConfigured
-
-            from verbind.course.domain.programmes import get_programme
-
             try:
                 self._programmes[slug] = get_programme(slug)
             except (ImproperlyConfigured, OSError):
@@ -482,13 +483,11 @@ class _Course:
             return exercise_id
 
     def moment(self, key: str, week: int | None) -> str:
-        from verbind.course.domain.progress import moment_label
 
         return f"{_('Check-in')}: {moment_label(key, week)}"
 
     @staticmethod
     def status(status: str) -> str:
-        from verbind.course.models import AnswerStatus
 
         return str(AnswerStatus(status).label) if status in AnswerStatus.values else status
 

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbind.accounts.domain import registration
 from verbind.accounts.domain.consent import record_consent
 from verbind.accounts.models import (
     ConsentPurpose,
@@ -37,7 +38,11 @@ from verbind.accounts.models import (
     User,
     normalise_email,
 )
+from verbind.coaching.domain.assignments import assign_coach
+from verbind.coaching.permissions import own_assignment_or_none
 from verbind.outbox.domain import mailing
+from verbind.screening.domain import signup
+from verbind.screening.domain.pending import PendingTest
 
 _SALT = "verbind.accounts.invitation"
 
@@ -254,8 +259,6 @@ class Found:
 
 def what_exists(kind: str, inviter: User, organisation: Organisation, email: str) -> Found | None:
     """What an invitation to ``email`` would repeat, or None for a new address."""
-    from verbind.accounts.permissions import own_assignment_or_none
-
     email = normalise_email(email)
     waiting = pending(kind, inviter, organisation).filter(email=email).first()
     if waiting is not None:
@@ -400,8 +403,6 @@ def accept_invitation(invitation: Invitation, user: User, lang: str) -> Accepted
     if invitation.kind == InvitationKind.COACH:
         _grant(Role.COACH, user, org)
     else:
-        from verbind.coaching.domain.assignments import assign_coach
-
         _grant(Role.PARTICIPANT, user, org)
         assign_coach(participant=user, coach=invitation.invited_by, organisation=org)
         record_consent(user, ConsentPurpose.SHARE_WITH_COACH, lang)
@@ -409,3 +410,44 @@ def accept_invitation(invitation: Invitation, user: User, lang: str) -> Accepted
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return Accepted(user=user, invitation=invitation)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What the accept page asks someone without an account: a password; a coach's name;
+    a participant's consent to store their results."""
+
+    password: str
+    name: str = ""
+    consent_to_store: bool = False
+
+
+@transaction.atomic
+def register_and_accept(
+    invitation: Invitation,
+    user: User | None,
+    lang: str,
+    *,
+    new_account: NewAccount | None = None,
+    pending_test: PendingTest | None = None,
+) -> User:
+    """Accept an invitation, first creating the account when there is none (``user`` is
+    None): a coach's, or a participant's with the self-test they finished before following
+    the link. All of it is saved, or nothing. Raises InvitationError or RegistrationError."""
+    if user is None:
+        if new_account is None:
+            raise registration.RegistrationError("an account needs a password")
+        if invitation.kind == InvitationKind.COACH:
+            user = registration.register_coach(
+                invitation.email, new_account.password, lang, name=new_account.name
+            )
+        else:
+            user = signup.register_person_with_test(
+                invitation.email,
+                new_account.password,
+                lang,
+                consent_to_store=new_account.consent_to_store,
+                pending_test=pending_test,
+            )
+    accept_invitation(invitation, user, lang)
+    return user
