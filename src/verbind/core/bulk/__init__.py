@@ -88,7 +88,7 @@ from verbind.core.bulk.reading import (
     read_survey,
     transcode_to_utf8,
 )
-from verbind.core.bulk.scoring import BulkResult, Progress, score_frame
+from verbind.core.bulk.scoring import BulkResult, PhaseTimer, Progress, score_frame
 
 __all__ = [
     "ANSWERS_LOOK_REVERSED",
@@ -110,6 +110,7 @@ __all__ = [
     "Coding",
     "ColumnMapping",
     "InstrumentColumns",
+    "PhaseTimer",
     "Progress",
     "Survey",
     "UndeclaredCoding",

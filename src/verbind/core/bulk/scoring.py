@@ -40,6 +40,8 @@ from verbind.core.instrument import (
 )
 
 Progress = Callable[[str, int, int], None]
+# Called with a phase of scoring and its seconds (benchmarks only).
+PhaseTimer = Callable[[str, float], None]
 
 
 @dataclass
@@ -62,8 +64,6 @@ class BulkResult:
     no_route_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     settings: Mapping[str, Any] = field(default_factory=dict)
-    # Seconds per step of score_frame (plan, pass, report, profile), for benchmarks.
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def anything_scored(self) -> bool:
@@ -77,12 +77,16 @@ def score_frame(
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     progress: Progress | None = None,
     decimal_comma: bool = False,
+    on_phase_done: PhaseTimer | None = None,
 ) -> BulkResult:
     """Score every instrument found in ``frame``; see the module docstring.
 
     ``decimal_comma``: the file writes numbers with the decimal comma (a Dutch Excel CSV,
     :attr:`Survey.dutch_excel`): a text cell ``"2,0"`` is code 2, as the number cells of
     such a file are, and unknown answers are reported as the file wrote them (``2,5``).
+
+    ``on_phase_done``: for a benchmark, called with each phase's name (plan, pass,
+    report, profile) and its seconds; scoring itself keeps no timings.
     """
     from verbind.core.profile import resolved_settings
 
@@ -108,13 +112,13 @@ def score_frame(
     tick("reading answers", 0, steps)
 
     clock = time.perf_counter()
-    timings: dict[str, float] = {}
 
-    def lap(step: str) -> None:
+    def lap(phase: str) -> None:
         nonlocal clock
-        now = time.perf_counter()
-        timings[step] = now - clock
-        clock = now
+        if on_phase_done is not None:
+            now = time.perf_counter()
+            on_phase_done(phase, now - clock)
+            clock = now
 
     all_columns = [c for ic in found for c in ic.columns.values()]
     stats = _column_stats(frame, all_columns)
@@ -294,7 +298,6 @@ def score_frame(
         no_route_rows=no_route_rows,
         warnings=warnings,
         settings=settings,
-        timings=timings,
     )
 
 
