@@ -60,7 +60,11 @@ class _ColumnPlan:
             return pl.lit(None, dtype)
         if self.dense is not None:
             table = [None if p is None else per_option[p] for p in self.dense]
-            return _lookup(col, table, self.offset, self.span, self.dtype, dtype)
+            expr = _lookup(col, table, self.offset, self.span, self.dtype, dtype)
+            if self.no_option:
+                # The formula is exact on codes with an option only: mask the others.
+                expr = pl.when(_code_in(col, self.no_option, self.span).not_()).then(expr)
+            return expr
         if self.old is None or not len(self.old):
             return pl.lit(None, dtype)
         new = pl.Series([per_option[p] for p in self.positions], dtype=dtype)
