@@ -24,7 +24,7 @@ from verbind.core.change import (
     trend,
     worsening_threshold,
 )
-from verbind.core.settings import SettingsError, resolve_settings, setting_specs
+from verbind.core.rule_settings import SettingsError, resolve_settings, setting_specs
 
 
 def djg11(score):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from verbind.core.change import is_persistent_low_mood, low_mood_run, lowest_mood
-from verbind.core.settings import SettingsError, resolve_settings, setting_specs
+from verbind.core.rule_settings import SettingsError, resolve_settings, setting_specs
 
 VERY_BAD, BAD, OKAY = 1, 2, 3
 

@@ -29,7 +29,7 @@ class ColumnMapping:
     ``columns``: file column -> standard column (``V12: djg11_1``).
     ``forms``: instrument -> answer form of its numeric codes (``djg11: three_point``).
     ``codings``: instrument id or standard column -> :class:`Coding`.
-    ``settings``: cut-off and profile settings (see :mod:`verbind.core.settings`).
+    ``settings``: cut-off and profile settings (see :mod:`verbind.core.rule_settings`).
     ``value_labels``: for SPSS files, read the value labels (default) or only the codes.
     """
 

@@ -24,8 +24,8 @@ from verbind.core.profile.derive import (
 )
 from verbind.core.profile.inputs import ProfileInputs
 from verbind.core.profile.resolution import resolved_settings
+from verbind.core.rule_settings import resolve_settings
 from verbind.core.scoring import InstrumentResult, possible_total
-from verbind.core.settings import resolve_settings
 
 
 @dataclass(frozen=True)

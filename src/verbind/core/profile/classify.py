@@ -78,7 +78,7 @@ def classify(inputs: ProfileInputs, settings: Mapping[str, Any] | None = None) -
 
     Deterministic and free of side effects: equal inputs and settings give an equal
     result, so callers may cache by ``inputs`` (it is hashable). ``settings`` are
-    overrides as accepted by :func:`verbind.core.settings.resolve_settings`, or already
+    overrides as accepted by :func:`verbind.core.rule_settings.resolve_settings`, or already
     resolved ones; equal settings are resolved only once (:func:`resolved_settings`).
     """
     if not isinstance(inputs, ProfileInputs):

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from verbind.core.settings import resolve_settings
+from verbind.core.rule_settings import resolve_settings
 
 
 class ResolvedSettings(Mapping[str, Any]):

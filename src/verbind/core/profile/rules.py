@@ -344,7 +344,7 @@ def duration_band_of_answer(answer: str | None, settings: Mapping[str, Any]) -> 
     start, end = months
     if start >= settings["chronic_from_months"]:
         return "chronic"
-    # Thresholds are answer boundaries (settings.py), so an answer never straddles one.
+    # Thresholds are answer boundaries (rule_settings.py), so an answer never straddles one.
     if end is not None and end <= settings["transient_below_months"]:
         return "transient"
     return "persistent"

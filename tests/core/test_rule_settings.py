@@ -3,7 +3,7 @@
 import pytest
 
 from verbind.core.instrument import registry
-from verbind.core.settings import (
+from verbind.core.rule_settings import (
     PROFILE_SETTINGS,
     SettingsError,
     default_settings,
