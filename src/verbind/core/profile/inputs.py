@@ -30,8 +30,9 @@ NOT_LONELY_QUADRANTS = ("connected", "chosen_solitude", "not_lonely_isolation_un
 # The DJG bands from which every route also offers a conversation (DJG-11 >= 9, DJG-6 >= 5).
 SEVERE = ("severely_lonely", "very_severely_lonely")
 
-# Answer option keys of the context and duration questions (contract.md). None = not
-# answered: an explicit unknown, never silently read as "no".
+# Answer option keys of the context and duration questions (definitions/context.yaml and
+# duration.yaml, described in docs/instruments.md). None = not answered: an explicit
+# unknown, never silently read as "no".
 WISH_TO_CHANGE = ("yes", "not_sure", "no")
 OPEN_TO_LEARNING = ("yes", "no")
 LITERACY = ("yes", "some_difficulty", "no")
