@@ -1,5 +1,6 @@
 """Code, docs and texts speak of the product only: no references to the work items or
-tickets the software was built from ("as in issue 2", "the issue asks")."""
+tickets the software was built from ("as in issue 2", "the issue asks"), and the core's
+comments and docstrings name only Markdown files that exist."""
 
 from __future__ import annotations
 
