@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,10 @@ def child_floor(path: Path) -> dict:
     return {"times": times, "peak_rss_mb": _peak_rss_mb()}
 
 
+def record(phases: dict[str, float], phase: str, seconds: float) -> None:
+    phases[f"score.{phase}"] = seconds
+
+
 def child_score(path: Path, write: bool) -> dict:
     import tracemalloc
 
@@ -90,10 +95,11 @@ def child_score(path: Path, write: bool) -> dict:
         real_write = bulk.write_frame
         bulk.write_frame = lambda frame, p, **kw: None
     for _ in range(REPEAT):
+        inner: dict[str, float] = {}
         start = time.perf_counter()
-        result, _, timing = run_score(path, out)
+        result, _, timing = run_score(path, out, on_phase_done=partial(record, inner))
         times.append(time.perf_counter() - start)
-        phases.append({**timing, **{f"score.{k}": v for k, v in result.timings.items()}})
+        phases.append({**timing, **inner})
         rows, errors = result.rows, result.errors.height
         del result
     tracemalloc.start()

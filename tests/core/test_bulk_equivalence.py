@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from verbind.core import bulk
 from verbind.core.instrument import INDETERMINATE, Instrument, Item, registry
+from verbind.core.rule_settings import setting_specs
 from verbind.core.scoring import ScoringError, score
-from verbind.core.settings import setting_specs
 
 SCORED = sorted(i.id for i in registry().values() if i.scored)
 NONSENSE_TEXT = ["x", "weet niet", "??", "ja ja", "-", "1.5", "yes!!"]
@@ -185,7 +185,7 @@ def test_bulk_profile_equals_build_profile_row_by_row(overrides):
             expected = _reference(inst, answers, None, result.settings)
             if expected is None and any(i.flags for i in inst.items):
                 # Safety first: an answer that can raise a flag counts on its own, even
-                # when another answer of the instrument cannot be read (bulk.py).
+                # when another answer of the instrument cannot be read (bulk scoring).
                 flagged = {i.id: answers[inst.column(i.id)] for i in inst.items if i.flags}
                 expected = _reference(inst, flagged, None, result.settings)
             if expected is not None:

@@ -24,7 +24,7 @@ from verbind.core.change import (
     trend,
     worsening_threshold,
 )
-from verbind.core.settings import SettingsError, resolve_settings, setting_specs
+from verbind.core.rule_settings import SettingsError
 
 
 def djg11(score):
@@ -38,12 +38,7 @@ def djg6(score):
 # --- the setting ------------------------------------------------------------------------------
 
 
-def test_threshold_is_a_documented_setting_with_default_25_percent():
-    spec = setting_specs()["strong_worsening_percent"]
-    assert spec.default == 25
-    assert (spec.minimum, spec.maximum) == (1, 100)
-    assert "range" in spec.description
-    assert resolve_settings()["strong_worsening_percent"] == 25
+def test_threshold_is_a_setting_of_25_percent_by_default():
     assert worsening_threshold() == Fraction(1, 4)
     assert worsening_threshold({"strong_worsening_percent": "40"}) == Fraction(2, 5)
 

@@ -11,16 +11,9 @@ from __future__ import annotations
 import pytest
 
 from verbind.core.change import is_persistent_low_mood, low_mood_run, lowest_mood
-from verbind.core.settings import SettingsError, resolve_settings, setting_specs
+from verbind.core.rule_settings import SettingsError
 
 VERY_BAD, BAD, OKAY = 1, 2, 3
-
-
-def test_the_setting_is_documented_with_default_three():
-    spec = setting_specs()["low_mood_check_ins"]
-    assert spec.default == 3 and spec.source == "change"
-    assert "in a row" in spec.description
-    assert resolve_settings()["low_mood_check_ins"] == 3
 
 
 def test_very_bad_is_the_worst_end_of_the_mood_scale():

@@ -26,8 +26,8 @@ from verbind.core.profile import (
     profile_texts,
     required_text_keys,
 )
+from verbind.core.rule_settings import SettingsError, resolve_settings
 from verbind.core.scoring import score
-from verbind.core.settings import SettingsError, resolve_settings
 from verbind.core.tips import tips
 
 TODAY = dt.date(2025, 6, 15)

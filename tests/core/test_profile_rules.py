@@ -39,7 +39,7 @@ from verbind.core.profile import (
     resolved_settings,
     rules_markdown,
 )
-from verbind.core.settings import resolve_settings
+from verbind.core.rule_settings import resolve_settings
 
 OK = {"wish_to_change": "yes", "open_to_learning": "yes", "literacy": "yes"}
 AMONG = {"lonely": True, "isolated": False}

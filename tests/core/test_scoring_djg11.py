@@ -74,12 +74,6 @@ def test_band_boundaries(labels, emotional, social, total, level, lonely):
     assert r.missing == ()
 
 
-def test_levels_carry_dutch_and_english_labels():
-    r = djg11(answers(*NOT_LONELY))
-    assert r.total.level_label.nl == "niet eenzaam"
-    assert r.total.level_label.en == "not lonely"
-
-
 def test_lonely_cutoff_is_a_setting():
     # Total 3 (see above) is lonely by default (>= 3), not when a study uses >= 4.
     labels = ("nee", "min of meer", "ja", "ja", "nee", "nee!", "ja", "ja!", "nee", "nee", "ja")

@@ -83,4 +83,3 @@ def test_the_dutch_wording_says_where_it_comes_from():
     assert "Franck" in inst.citation and "2008" in inst.citation
     assert "not" in inst.citation.split("Franck", 1)[1]  # ... wording could not be checked
     assert "onze eigen vertaling" in inst.notes.nl and "our own translation" in inst.notes.en
-    assert inst.item("9").text.en == "All in all, I am inclined to feel that I am a failure."

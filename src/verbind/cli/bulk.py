@@ -72,10 +72,12 @@ def run_score(
     group: str | None = None,
     errors_path: Path | None = None,
     progress: bulk.Progress | None = None,
+    on_phase_done: bulk.PhaseTimer | None = None,
 ) -> tuple[bulk.BulkResult, Path | None, dict[str, float]]:
     """Read, score and write: the one code path of ``verbind score`` (the benchmark uses it).
 
     Returns the result, the errors file written (if any) and the time of each step.
+    ``on_phase_done`` receives the phases inside scoring (see :func:`bulk.score_frame`).
     """
     timings: dict[str, float] = {}
     bulk.input_kind(input_path)
@@ -107,6 +109,7 @@ def run_score(
         value_labels=survey.value_labels,
         progress=progress,
         decimal_comma=survey.dutch_excel,
+        on_phase_done=on_phase_done,
     )
     timings["score"] = time.perf_counter() - start
 

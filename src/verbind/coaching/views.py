@@ -24,7 +24,7 @@ from verbind.coaching.domain import dashboard as dashboard_domain
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment, CoachNote, CoachShare
 from verbind.core import change
 from verbind.core.profile import coach_flags
-from verbind.core.settings import resolve_settings
+from verbind.core.rule_settings import resolve_settings
 from verbind.screening.models import Measurement
 
 

@@ -39,7 +39,8 @@ from verbind.core.instrument import (
 )
 from verbind.core.scoring import InstrumentResult, ScoringError, resolve_answer, score
 
-# The flag an item raises when the person needs crisis help at once (contract.md).
+# The flag an item raises when the person needs crisis help at once (see the safety
+# question in definitions/context.yaml).
 SAFETY_FLAG = "safety"
 # Option keys a group step needs: a group is shown as "tick what applies", so every item
 # in it must be a plain yes/no question.

@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from verbind.core.instrument import registry
-from verbind.core.settings import resolve_settings
+from verbind.core.rule_settings import resolve_settings
 
 Trend = Literal["better", "worse", "same"]
 Share = Fraction | float
