@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from web_base import add_measurement, make_participant
 
-from verbind.coaching.domain.organisation_admin import counts
 from verbind.accounts.models import User
+from verbind.coaching.domain.organisation_admin import counts
 from verbind.coaching.models import CoachAssignment
 from verbind.core.privacy import MIN_GROUP_SIZE
 
