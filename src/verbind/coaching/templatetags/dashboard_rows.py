@@ -17,4 +17,7 @@ register = template.Library()
 
 @register.inclusion_tag("coaching/includes/dashboard_rows.html")
 def dashboard_rows(rows):
-    return {"rows": table_rows(rows, language())}
+    # Each row's fields as a mapping (vars: the dataclass's own dict, not a copy): the
+    # template language finds a key at its first try, an attribute only after a failed
+    # key lookup; that is 14% of these rows' rendering time (docs/benchmarks.md).
+    return {"rows": [vars(row) for row in table_rows(rows, language())]}

@@ -19,10 +19,11 @@ register = template.Library()
 @register.inclusion_tag("screening/includes/home_history_rows.html")
 def home_history_rows(history):
     """The participant's own tests, as the rows of "All my tests"."""
-    return {"rows": history_rows(history, language())}
+    # vars: the rows as mappings, which the template language looks up fastest.
+    return {"rows": [vars(row) for row in history_rows(history, language())]}
 
 
 @register.inclusion_tag("screening/includes/coach_measurement_rows.html")
 def coach_measurement_rows(measurements):
     """A participant's tests on the coach's page of that participant, oldest first."""
-    return {"rows": test_rows(measurements, language())}
+    return {"rows": [vars(row) for row in test_rows(measurements, language())]}
