@@ -35,3 +35,18 @@ def test_unscored_answers_need_crisis_help_on_the_safety_answer_alone():
     assert not short.answers_need_crisis_help({"context_safety": "perhaps"})  # not an answer
     assert not short.answers_need_crisis_help({"context_wish_to_change": "yes"})
     assert not short.answers_need_crisis_help({})
+
+
+def test_no_other_module_tests_the_safety_flag_itself():
+    from pathlib import Path
+
+    import verbind
+
+    src = Path(verbind.__file__).parent
+    others = [
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if "SAFETY_FLAG" in path.read_text(encoding="utf-8")
+        and path.relative_to(src).as_posix() != "core/battery.py"
+    ]
+    assert others == [], "use needs_crisis_help / Battery.answers_need_crisis_help"
