@@ -76,9 +76,9 @@ def test_a_choice_not_to_change_is_worded_for_who_reads_it(people, client_for):
         reverse("coaching:participant", args=[people.participant.pk]),
     ):
         page = coach.get(url).content.decode()
-        assert "Eenzaam, wil nu niets veranderen: respecteren, informeren" in page, url
+        assert "Eenzaam, wil nu niets veranderen: informeren, niet aandringen" in page, url
         assert "<td>Uw keuze</td>" not in page, url
     home = client_for("participant").get(reverse("accounts:home")).content.decode()
     assert '<td data-label="Volgende stap">Uw keuze</td>' in home
-    assert "niets veranderen: respecteren" not in home
+    assert "niets veranderen: informeren" not in home
     assert "niet aandringen" not in home
