@@ -47,7 +47,7 @@ def test_the_row_shows_the_latest_test_and_the_trend_since_the_first(people, cli
     assert loneliness == "moderately lonely (4 / 6)"  # the level's words from djg6.yaml
     assert contacts == "Enough contacts"
     assert how_long == "For some time"
-    assert route == "More meaningful contact"
+    assert route == "Contact that means something"  # its title on the result page
     assert trend == "more lonely"
     assert last  # a date
     page = client_for("coach").get(

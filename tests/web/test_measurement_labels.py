@@ -65,17 +65,20 @@ def test_loneliness_level_label_for_a_row_and_a_measurement_in_both_languages():
 
 
 @pytest.mark.django_db
-def test_chosen_solitude_is_worded_for_who_reads_it(people, client_for):
-    """The participant reads that their choice is respected; the coach reads what to do."""
-    add_measurement(people.participant, route="respect_choice", quadrant="chosen_solitude")
+def test_a_choice_not_to_change_is_worded_for_who_reads_it(people, client_for):
+    """Someone lonely who wants no change now: the participant reads the route's title
+    from the result page; the coach reads what to do. (Chosen solitude, not lonely, is
+    another route: nothing needed now.)"""
+    add_measurement(people.participant, route="respect_choice", quadrant="lonely_and_isolated")
     coach = client_for("coach")
     for url in (
         reverse("coaching:dashboard"),
         reverse("coaching:participant", args=[people.participant.pk]),
     ):
         page = coach.get(url).content.decode()
-        assert "Eigen keuze: informeren, niet aandringen" in page, url
-        assert "Uw keuze wordt gerespecteerd" not in page, url
+        assert "Eenzaam, wil nu niets veranderen: informeren, niet aandringen" in page, url
+        assert "<td>Uw keuze</td>" not in page, url
     home = client_for("participant").get(reverse("accounts:home")).content.decode()
-    assert "Uw keuze wordt gerespecteerd" in home
+    assert '<td data-label="Volgende stap">Uw keuze</td>' in home
+    assert "niets veranderen: informeren" not in home
     assert "niet aandringen" not in home

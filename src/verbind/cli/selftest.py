@@ -38,12 +38,12 @@ from rich.text import Text as RichText
 
 from verbind.cli.main import app
 from verbind.core.battery import (
-    SAFETY_FLAG,
     AnswerError,
     AnswerProblem,
     Battery,
     Screen,
     get_battery,
+    needs_crisis_help,
 )
 from verbind.core.crisis import CrisisDataError, expand_references
 from verbind.core.instrument import LANGUAGES, Option, normalise_label, registry
@@ -282,7 +282,7 @@ class Interview:
                     self._say(f"{message} {self.t('no_worries')}", STYLE_KIND)
                     continue
             self.answers[column] = chosen.key
-            if SAFETY_FLAG in self.battery.flags_raised(column, chosen.key):
+            if self.battery.answers_need_crisis_help({column: chosen.key}):
                 show_crisis(self.console, self.t)
                 if screen.number < len(self.battery.screens):
                     self._say(self.t("crisis_continue"), STYLE_QUIET)
@@ -418,7 +418,7 @@ class Outcome:
 
     @property
     def crisis(self) -> bool:
-        return any(SAFETY_FLAG in r.flags for r in self.results.values())
+        return needs_crisis_help(self.results)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,7 +18,7 @@ Pure Python: no Django imports.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -301,6 +301,15 @@ class Battery:
             return ()
         return tuple(flag for flag, keys in item.flags.items() if opt.key in keys)
 
+    def answers_need_crisis_help(self, answers: Mapping[str, Any]) -> bool:
+        """Whether any of these answers (column -> value, not scored yet) asks for crisis
+        help at once: the check after each screen, before the test is complete."""
+        return any(
+            SAFETY_FLAG in self.flags_raised(column, value)
+            for column, value in answers.items()
+            if column in self._by_column
+        )
+
     def score(
         self,
         answers: Mapping[str, Any],
@@ -529,6 +538,16 @@ def get_battery(battery_id: str) -> Battery:
         raise KeyError(f"unknown battery {battery_id!r}; known: {known}") from None
 
 
+def needs_crisis_help(
+    results: Mapping[str, InstrumentResult] | Iterable[InstrumentResult],
+) -> bool:
+    """Whether scored answers ask for crisis help at once: any result raised the safety
+    flag. The one check every caller uses (web, course check-ins, CLI); the answers not
+    scored yet are checked by :meth:`Battery.answers_need_crisis_help`."""
+    values = results.values() if isinstance(results, Mapping) else results
+    return any(SAFETY_FLAG in result.flags for result in values)
+
+
 __all__ = [
     "LANGUAGES",
     "SAFETY_FLAG",
@@ -542,5 +561,6 @@ __all__ = [
     "batteries",
     "get_battery",
     "load_batteries_file",
+    "needs_crisis_help",
     "parse_batteries",
 ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 
-from verbind.core.battery import SAFETY_FLAG, Battery, Screen, batteries, get_battery
+from verbind.core.battery import Battery, Screen, batteries, get_battery
 
 COOKIE_NAME = "verbind_selftest"
 MAX_AGE_SECONDS = 2 * 60 * 60
@@ -72,10 +72,7 @@ class Progress:
 
     @property
     def safety_flag(self) -> bool:
-        return any(
-            SAFETY_FLAG in self.battery.flags_raised(column, value)
-            for column, value in self.answers.items()
-        )
+        return self.battery.answers_need_crisis_help(self.answers)
 
     def ordered_answers(self) -> dict[str, str]:
         """The answers in the order of the test (as the core's normalise returns them)."""

@@ -31,7 +31,7 @@ from verbind.accounts.domain.consent import has_consent
 from verbind.accounts.models import ConsentPurpose
 from verbind.accounts.permissions import login_required
 from verbind.core import profile as core_profile
-from verbind.core.battery import SAFETY_FLAG, batteries, get_battery
+from verbind.core.battery import batteries, get_battery
 from verbind.core.instrument import LANGUAGES, registry
 from verbind.screening import selftest, signals
 from verbind.screening.domain import measurements, pending
@@ -138,8 +138,10 @@ def question(request, number: int):
             selftest.set_cookie(response, progress)
             return response
         if form.is_valid():
-            flags = progress.record(screen, form.answers())
-            return _advance(request, progress, number, safety=SAFETY_FLAG in flags)
+            answers = form.answers()
+            progress.record(screen, answers)
+            safety = progress.battery.answers_need_crisis_help(answers)
+            return _advance(request, progress, number, safety=safety)
     else:
         form = ScreenForm(screen, lang, previous=progress.answers)
     stem = screen.stem(lang)

@@ -3,8 +3,11 @@ paged, with the signals first across all pages (safety signals before all others
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
@@ -12,7 +15,7 @@ from django.db.models.functions import Coalesce
 from verbind.accounts.models import Organisation, User
 from verbind.coaching import permissions as coach_permissions
 from verbind.coaching.models import Alert, AlertKind, CoachAssignment
-from verbind.core import change
+from verbind.core import change, labels
 from verbind.screening.models import Measurement
 
 _LATEST_FIELDS = (
@@ -53,6 +56,53 @@ class DashboardRow:
         instrument = latest.get("loneliness_instrument")
         now = {instrument: latest.get("loneliness_score")} if instrument else {}
         return change.loneliness_trend(self.first_scores, now)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the dashboard's table as it is shown, in one language; the markup is
+    ``coaching/includes/dashboard_rows.html``."""
+
+    participant_pk: int
+    name: str
+    is_own: bool
+    open_alerts: int
+    open_safety: int
+    loneliness_score: Any  # None: no test, or loneliness not measured
+    loneliness_max: Any
+    level: str  # "" when not known
+    contacts: str
+    duration: str
+    route: str  # as the coach reads it
+    trend: str | None  # "better", "worse", "same"; None when not comparable
+    last_test: dt.datetime | None
+
+
+def table_rows(rows: Iterable[DashboardRow], lang: str) -> list[TableRow]:
+    """The values of the dashboard's rows in ``lang``, each computed once."""
+    out = []
+    for row in rows:
+        latest = row.latest
+        out.append(
+            TableRow(
+                participant_pk=row.participant.pk,
+                name=row.participant.display_name,
+                is_own=row.is_own,
+                open_alerts=row.open_alerts,
+                open_safety=row.open_safety,
+                loneliness_score=latest.get("loneliness_score"),
+                loneliness_max=latest.get("loneliness_max"),
+                level=labels.level_label(
+                    latest.get("loneliness_instrument"), latest.get("loneliness_level"), lang
+                ),
+                contacts=labels.contacts_label(latest.get("isolated"), lang),
+                duration=labels.duration_label(latest.get("duration_band"), lang),
+                route=labels.coach_route_label(latest.get("route"), lang),
+                trend=row.trend,
+                last_test=latest.get("created_at"),
+            )
+        )
+    return out
 
 
 PAGE_SIZE = 50

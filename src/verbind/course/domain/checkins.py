@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from verbind.coaching.domain.alerts import is_strong_worsening, resolve_alert
 from verbind.core import change
-from verbind.core.battery import SAFETY_FLAG, Battery, parse_batteries
+from verbind.core.battery import Battery, needs_crisis_help, parse_batteries
 from verbind.core.instrument import registry
 from verbind.core.profile import LONELINESS_PREFERENCE
 from verbind.core.scoring import derivable, derive_missing
@@ -104,7 +104,7 @@ def first_open_step(battery: Battery, answers: dict) -> int:
 
 
 def raises_safety(battery: Battery, answers: dict) -> bool:
-    return any(SAFETY_FLAG in battery.flags_raised(c, v) for c, v in answers.items())
+    return battery.answers_need_crisis_help(answers)
 
 
 @transaction.atomic
@@ -215,7 +215,7 @@ def save_check_in(
         loneliness_score=score,
         loneliness_max=top,
         mood=mood.total.value if mood is not None and mood.total else None,
-        safety_flag=any(SAFETY_FLAG in r.flags for r in results.values()),
+        safety_flag=needs_crisis_help(results),
         created_at=now,
     )
     previous = (

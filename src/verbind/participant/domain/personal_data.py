@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from verbind.accounts.models import ConsentRecord, Invitation, Membership, Role, User
 from verbind.coaching.models import Alert, CoachAssignment, CoachNote, CoachRequest, CoachShare
+from verbind.core import labels
 from verbind.core.battery import batteries
 from verbind.core.instrument import registry
 from verbind.course.domain.programmes import get_programme
@@ -52,7 +53,6 @@ from verbind.course.models import (
 )
 from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
-from verbind.screening.templatetags import measurement_labels as labels
 
 # 2: signals for coaches (alerts) and the course were added.
 # 3: "about_this_file" and "words_for_codes" (the words for the codes) were added.
@@ -377,9 +377,9 @@ def words_for_codes(measurements: list[Measurement], lang: str) -> dict[str, Any
     with translation.override(lang):
         return {
             "battery": {b: _battery_title(b, lang) for b in batteries()},
-            "quadrant": {k: _(v) for k, v in labels.QUADRANTS.items()},
-            "duration_band": {k: _(v) for k, v in labels.DURATION_BANDS.items()},
-            "route": {k: _(v) for k, v in labels.ROUTES.items()},
+            "quadrant": {k: labels.quadrant_label(k, lang) for k in labels.QUADRANTS},
+            "duration_band": {k: labels.duration_label(k, lang) for k in labels.DURATION_BANDS},
+            "route": {k: labels.route_label(k, lang) for k in labels.ROUTES},
             "instrument": {i: inst.title.get(lang) for i, inst in registry().items()},
             "answers": {
                 c: {"question": questions.question(c), "answers": questions.answers(c)}
@@ -439,12 +439,12 @@ def export_measurements_csv(user: User, lang: str | None = None) -> str:
             row = [
                 _local(m.created_at),
                 _battery_title(m.battery, lang),
-                labels.quadrant_label(m.quadrant) if m.quadrant else "",
-                labels.duration_label(m.duration_band) if m.duration_band else "",
-                labels.route_label(m.route) if m.route else "",
+                labels.quadrant_label(m.quadrant, lang) if m.quadrant else "",
+                labels.duration_label(m.duration_band, lang) if m.duration_band else "",
+                labels.route_label(m.route, lang) if m.route else "",
                 _instrument_title(m.loneliness_instrument, lang),
                 m.loneliness_score,
-                labels.loneliness_level_label(m),
+                labels.level_label(m.loneliness_instrument, m.loneliness_level, lang),
                 _instrument_title(m.isolation_instrument, lang),
                 m.isolation_score,
                 _yes_no(m.safety_flag),

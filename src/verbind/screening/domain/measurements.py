@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from verbind.core import profile as core_profile
-from verbind.core.battery import SAFETY_FLAG, get_battery
+from verbind.core.battery import get_battery, needs_crisis_help
 from verbind.screening import signals
 from verbind.screening.models import Measurement
 
@@ -88,7 +88,7 @@ def evaluate(
         isolation_score=iso.value if iso else None,
         isolation_max=iso.max if iso else None,
         isolated=profile.inputs.isolated,
-        safety_flag=any(SAFETY_FLAG in r.flags for r in results.values()),
+        safety_flag=needs_crisis_help(results),
         created_at=when,
     )
     return measurement, profile

@@ -13,13 +13,13 @@ those pages already load, so it adds no database queries.
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from verbind.core.instrument import registry
 from verbind.screening.charts import measure_of, small_chart
-from verbind.screening.templatetags.measurement_rows import Dates
 
 register = template.Library()
 
@@ -34,7 +34,10 @@ def _title(instrument_id: str, shared: bool, lang: str) -> str:
 
 def describe(points: list[tuple], lo: int, hi: int, higher_is: str) -> str:
     """What one chart shows, in words (the SVG's description for screen readers)."""
-    date = Dates("j F Y")
+
+    def date(when) -> str:
+        return date_filter(when, "j F Y")
+
     first_when, first = points[0]
     last_when, last = points[-1]
     if len(points) == 1:
@@ -61,10 +64,9 @@ def describe(points: list[tuple], lo: int, hi: int, higher_is: str) -> str:
 def _chart(chart_id: str, title: str, measure, points: list[tuple]) -> dict:
     # Dutch writes month abbreviations in lower case ("3 okt"); Django's "M" capitalises.
     month = "b" if (get_language() or "nl").startswith("nl") else "M"
-    short, full = Dates(f"j {month}"), Dates("j F Y, H:i")
     chart = small_chart(
         [score for _when, score in points],
-        [short(when) for when, _score in points],
+        [date_filter(when, f"j {month}") for when, _score in points],
         measure.min,
         measure.max,
         measure.higher_is,
@@ -74,7 +76,7 @@ def _chart(chart_id: str, title: str, measure, points: list[tuple]) -> dict:
         "title": title,
         "chart": chart,
         "description": describe(points, measure.min, measure.max, measure.higher_is),
-        "rows": [(full(when), score) for when, score in points],
+        "rows": [(date_filter(when, "j F Y, H:i"), score) for when, score in points],
         "moment_heading": _("Date"),
     }
 
