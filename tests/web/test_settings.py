@@ -60,6 +60,8 @@ def test_production_environment_loads(tmp_path):
         ({"DEBUG": "perhaps"}, "DEBUG"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
+        ({"TRUSTED_PROXY_COUNT": "0"}, "TRUSTED_PROXY_COUNT"),
+        ({"TRUST_PROXY_HEADERS": "maybe"}, "TRUST_PROXY_HEADERS"),
         ({"DATABASE_URL": "mysql://u:p@db/verbind"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),

@@ -239,10 +239,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "verbind.accounts.throttling.username_for_axes"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Behind a load balancer the client address is in X-Forwarded-For (see TRUST_PROXY_HEADERS).
+# Behind a load balancer the client address is in X-Forwarded-For (see TRUST_PROXY_HEADERS):
+# read only then, and only the entry our own TRUSTED_PROXY_COUNT proxies appended
+# (accounts/throttling.py). Without it a client's X-Forwarded-For is ignored.
 TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "verbind.accounts.throttling.client_ip_for_axes"
 if TRUST_PROXY_HEADERS:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Invitation links (coach -> participant, admin -> coach) stop working after this many days.
