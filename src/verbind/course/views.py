@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts.domain.consent import consent_text, has_consent
@@ -349,6 +350,18 @@ def _week_of(enrolment, exercise_id: str) -> int:
     return answer_domain.exercise_of(enrolment, exercise_id)[0].number
 
 
+# Room for the form's other fields and the multipart framing around the photo.
+PHOTO_FORM_MARGIN = 64 * 1024
+
+
+def _body_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt  # checked in _answer_photo, after the size: a too large body is never read
 @login_required
 @require_POST
 def answer_photo(request, exercise_id: str):
@@ -358,6 +371,17 @@ def answer_photo(request, exercise_id: str):
     except answer_domain.AnswerError:
         raise Http404("no such exercise") from None
     target = reverse("course:week", args=[week_number]) + f"#exercise-{exercise_id}"
+    length = _body_length(request)
+    if length > answer_domain.MAX_IMAGE_BYTES + PHOTO_FORM_MARGIN:
+        # Refused from the size the browser announces, before the body is read or
+        # stored anywhere; nothing is changed, so no form token is needed for this answer.
+        messages.error(request, str(answer_domain.too_large(length)))
+        return redirect(target)
+    return _answer_photo(request, enrolment, exercise_id, target)
+
+
+@csrf_protect
+def _answer_photo(request, enrolment, exercise_id: str, target: str):
     try:
         if request.POST.get("action") == "remove":
             answer_domain.remove_image(enrolment, exercise_id)
@@ -368,7 +392,7 @@ def answer_photo(request, exercise_id: str):
             raise answer_domain.AnswerError(_("Choose a photo first."), "image_empty")
         if upload.size > answer_domain.MAX_IMAGE_BYTES:
             # Refused before reading it into memory.
-            answer_domain.check_image(b"x" * (answer_domain.MAX_IMAGE_BYTES + 1), None)
+            raise answer_domain.too_large(upload.size)
         answer_domain.attach_image(enrolment, exercise_id, upload.read(), upload.content_type)
     except answer_domain.AnswerError as exc:
         messages.error(request, str(exc))

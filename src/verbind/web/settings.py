@@ -268,6 +268,17 @@ INACTIVE_ACCOUNT_NOTICE_DAYS = env_int(
     "INACTIVE_ACCOUNT_NOTICE_DAYS", retention.DEFAULT_NOTICE_DAYS, minimum=retention.MIN_NOTICE_DAYS
 )
 
+# --- Request and upload size -------------------------------------------------------------
+
+# A request with files larger than this (the form included) is refused before its body is
+# read (web/uploads.py). The largest upload is a course photo (5 MB, course/domain/answers.py).
+MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "verbind.web.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- Sessions, cookies, HTTPS -----------------------------------------------------------
 
 # Sessions live in the database, so any instance behind a load balancer can serve any request.
