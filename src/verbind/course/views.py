@@ -601,6 +601,10 @@ def summary_page(request):
 @require_safe
 def summary_pdf(request):
     enrolment = access.own_enrolment_or_404(request)
+    if not summary.may_make_pdf(enrolment):
+        response = render(request, "course/summary_pdf_wait.html", status=429)
+        response["Retry-After"] = str(int(summary.PDF_WINDOW.total_seconds()) // 6)
+        return response
     pdf = summary.summary_pdf(enrolment, _lang())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="verbind-samenvatting.pdf"'

@@ -279,6 +279,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Making a summary PDF takes a worker seconds: at most this many per person per hour.
+SUMMARY_PDF_PER_HOUR = env_int("SUMMARY_PDF_PER_HOUR", 10, minimum=1)
+
 # --- Sessions, cookies, HTTPS -----------------------------------------------------------
 
 # Sessions live in the database, so any instance behind a load balancer can serve any request.
