@@ -18,6 +18,7 @@ from verbind.accounts.domain import invitations
 from verbind.accounts.domain.consent import covers_colleagues, shares_contact
 from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
+from verbind.accounts.request_numbers import whole_number
 from verbind.coaching import forms
 from verbind.coaching.domain import alerts, assignments, notes
 from verbind.coaching.domain import dashboard as dashboard_domain
@@ -34,10 +35,7 @@ from verbind.screening.models import Measurement
 @require_safe
 def dashboard(request):
     org = permissions.require_coach(request)
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
+    number = whole_number(request.GET.get("page"), minimum=1) or 1
     page = dashboard_domain.page_for_coach(request.user, org, number)
     if not page.rows and page.number > 1:
         return redirect("coaching:dashboard")  # past the last page (fewer participants now)

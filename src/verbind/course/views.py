@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from verbind.accounts.domain.consent import consent_text, has_consent
 from verbind.accounts.models import ConsentPurpose
 from verbind.accounts.permissions import login_required
+from verbind.accounts.request_numbers import whole_number
 from verbind.coaching.domain import assignments as coach_assignments
 from verbind.core.battery import AnswerError as CheckInAnswerError
 from verbind.course import access, forms
@@ -439,7 +440,7 @@ def check_in(request, key: str):
     kept = checkins.draft_answers(enrolment, key)
     first_open = checkins.first_open_step(battery, kept)
     raw = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
-    number = int(raw) if raw and raw.isdigit() else first_open
+    number = whole_number(raw) or first_open
     if not 1 <= number <= first_open:
         # No skipping ahead past a step without answers; an unknown step goes there too.
         return redirect(_step_url(key, first_open))
@@ -570,7 +571,8 @@ def summary_page(request):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if form.is_valid():
-            chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
+            chosen = [whole_number(v) for v in request.POST.getlist("include")]
+            chosen = [pk for pk in chosen if pk is not None]
             answer_domain.choose_for_summary(enrolment, chosen)
             enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
             if _wants_json(request):
