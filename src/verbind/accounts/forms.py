@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbind.accounts.domain.invitations import link_base
 from verbind.accounts.models import User, normalise_email
 from verbind.outbox.domain import mailing
 
@@ -61,6 +63,16 @@ class ForgotPasswordForm(PasswordResetForm):
     """Django's form with our words: "E-mail address", as on every other form."""
 
     email = email_field(_("E-mail address"), "email")
+
+    def save(self, *args, **kwargs):
+        """The link starts as invitation links do (``invitations.link_base``): in
+        production SITE_URL, never the Host header of the request that asked for it."""
+        request = kwargs.get("request")
+        if request is not None:
+            base = urlsplit(link_base(request))
+            kwargs["domain_override"] = base.netloc
+            kwargs["use_https"] = base.scheme == "https"
+        return super().save(*args, **kwargs)
 
     def send_mail(
         self,

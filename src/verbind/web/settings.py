@@ -98,6 +98,13 @@ if not DEBUG and not ALLOWED_HOSTS:
         "The environment variable ALLOWED_HOSTS must be set when DEBUG is off (production): "
         "a comma-separated list of host names, e.g. ALLOWED_HOSTS=verbind.example.org."
     )
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    # Any Host header would be accepted, and links built from it could point elsewhere.
+    raise ImproperlyConfigured(
+        "The environment variable ALLOWED_HOSTS must not contain '*' in production: list the "
+        "host names this site is reached on, e.g. ALLOWED_HOSTS=verbind.example.org "
+        "(.example.org allows every subdomain)."
+    )
 
 # The public address, used in links in e-mails (invitations, password reset).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -304,6 +311,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain http inside the network; a redirect would
+    # count as "unhealthy". It shows nothing but "ok".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     # The header only allows submitting the domain to the preload list; nothing happens unless
