@@ -159,3 +159,17 @@ def test_a_large_multipart_body_elsewhere_is_refused_unread(db):
         **{"wsgi.input": _UnreadableBody()},
     )
     assert response.status_code == 400
+
+
+def test_the_photo_form_still_needs_its_form_token(course, people):  # noqa: F811
+    # The size is checked before the token (so a large body is never read), but a photo
+    # is only saved with a valid token.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.participant)
+    photo = SimpleUploadedFile("circle.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    url = reverse("course:answer_photo", args=[CREATIVE])
+    response = client.post(url, {"photo": photo, "action": "upload"})
+    assert response.status_code == 403
+    assert not ExerciseAnswer.objects.filter(exercise_id=CREATIVE, image__isnull=False).exists()
