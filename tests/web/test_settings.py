@@ -63,6 +63,7 @@ def test_production_environment_loads(tmp_path):
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
         ({"TRUSTED_PROXY_COUNT": "0"}, "TRUSTED_PROXY_COUNT"),
+        ({"SUMMARY_PDF_PER_HOUR": "0"}, "SUMMARY_PDF_PER_HOUR"),
         ({"TRUST_PROXY_HEADERS": "maybe"}, "TRUST_PROXY_HEADERS"),
         ({"DATABASE_URL": "mysql://u:p@db/verbind"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
