@@ -54,12 +54,17 @@ def test_production_environment_loads(tmp_path):
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "verbind.example.org, *"}, "ALLOWED_HOSTS"),
         ({"SITE_URL": "http://verbind.example.org"}, "SITE_URL"),
         ({"SITE_URL": "verbind.example.org"}, "SITE_URL"),
         ({"EMAIL_HOST": ""}, "EMAIL_HOST"),
         ({"DEBUG": "perhaps"}, "DEBUG"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
+        ({"TRUSTED_PROXY_COUNT": "0"}, "TRUSTED_PROXY_COUNT"),
+        ({"SUMMARY_PDF_PER_HOUR": "0"}, "SUMMARY_PDF_PER_HOUR"),
+        ({"TRUST_PROXY_HEADERS": "maybe"}, "TRUST_PROXY_HEADERS"),
         ({"DATABASE_URL": "mysql://u:p@db/verbind"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
@@ -158,3 +163,25 @@ def test_postgres_url_selects_psycopg(tmp_path):
     result = run_python(code, env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "django.db.backends.postgresql"
+
+
+HEALTHZ = r"""
+import django
+django.setup()
+from django.test import Client
+plain = Client(HTTP_HOST="verbind.example.org")
+r = plain.get("/healthz")
+print("HEALTHZ", r.status_code, r.get("Location", ""), r.content.decode())
+r = plain.get("/crisis/")
+print("CRISIS", r.status_code, r.get("Location", ""))
+"""
+
+
+def test_healthz_answers_over_plain_http_in_production(tmp_path):
+    # A load balancer probes over plain http inside the network: a redirect to https
+    # would count as "unhealthy". Every other page still goes to https.
+    result = run_python(HEALTHZ, PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["HEALTHZ"].split() == ["200", "ok"]
+    assert lines["CRISIS"] == "301 https://verbind.example.org/crisis/"

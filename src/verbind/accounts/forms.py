@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -17,13 +18,32 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbind.accounts.domain.links import link_base
 from verbind.accounts.models import User, normalise_email
 from verbind.outbox.domain import mailing
+
+# The longest address the database stores (and the longest a mail server delivers to).
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+EMAIL_TOO_LONG = _(
+    "This e-mail address is too long. An e-mail address has at most %(limit_value)d characters."
+)
+
+
+def email_field(label, autocomplete: str) -> forms.EmailField:
+    """An e-mail field that refuses an address longer than the database stores."""
+    return forms.EmailField(
+        label=label,
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
+        widget=forms.EmailInput(attrs={"autocomplete": autocomplete}),
+    )
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
@@ -42,11 +62,17 @@ class LoginForm(AuthenticationForm):
 class ForgotPasswordForm(PasswordResetForm):
     """Django's form with our words: "E-mail address", as on every other form."""
 
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field(_("E-mail address"), "email")
+
+    def save(self, *args, **kwargs):
+        """The link starts as invitation links do (``accounts.domain.links.link_base``): in
+        production SITE_URL, never the Host header of the request that asked for it."""
+        request = kwargs.get("request")
+        if request is not None:
+            base = urlsplit(link_base(request))
+            kwargs["domain_override"] = base.netloc
+            kwargs["use_https"] = base.scheme == "https"
+        return super().save(*args, **kwargs)
 
     def send_mail(
         self,
@@ -137,9 +163,7 @@ class NewPasswordForm(_NewPasswordWords, SetPasswordForm):
 
 
 class RegisterForm(PasswordFields):
-    email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
+    email = email_field(_("E-mail address"), "email")
     consent_store = forms.BooleanField(
         label=_("Yes, I agree that verbind stores this."),
         required=True,
@@ -199,10 +223,7 @@ class AcceptCoachInvitationNewAccountForm(PasswordFields):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address of the person you invite"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
+    email = email_field(_("E-mail address of the person you invite"), "off")
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])

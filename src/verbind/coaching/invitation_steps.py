@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from verbind.accounts.domain.links import link_base
 from verbind.coaching.domain import invitations
 
 
@@ -26,7 +27,7 @@ def offer(request, kind: str, organisation, email: str) -> invitations.Offer:
         organisation,
         email,
         _lang(),
-        base_url=invitations.link_base(request),
+        base_url=link_base(request),
         send_to_account=request.POST.get("send_to_account") == "1",
     )
     if result.found is not None and result.found.just_sent:
@@ -40,9 +41,7 @@ def resend(request, invitation, back: str):
     except ValueError:
         seen = -1  # an old or broken form: send nothing, show the list as it is now
     try:
-        sent = invitations.resend(
-            invitation, seen, _lang(), base_url=invitations.link_base(request)
-        )
+        sent = invitations.resend(invitation, seen, _lang(), base_url=link_base(request))
     except invitations.InvitationError as exc:
         messages.info(request, _not_open(exc.code, invitation.email))
         return redirect(back)

@@ -17,6 +17,7 @@ from verbind.accounts import permissions
 from verbind.accounts.domain.consent import covers_colleagues, shares_contact
 from verbind.accounts.models import InvitationKind
 from verbind.accounts.permissions import login_required
+from verbind.accounts.request_numbers import whole_number
 from verbind.coaching import forms, invitation_steps, signals
 from verbind.coaching import permissions as coach_permissions
 from verbind.coaching.domain import alerts, assignments, invitations, notes
@@ -32,10 +33,7 @@ from verbind.screening.models import Measurement
 @require_safe
 def dashboard(request):
     org = permissions.require_coach(request)
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
+    number = whole_number(request.GET.get("page"), minimum=1) or 1
     page = dashboard_domain.page_for_coach(request.user, org, number)
     if not page.rows and page.number > 1:
         return redirect("coaching:dashboard")  # past the last page (fewer participants now)

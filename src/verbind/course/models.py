@@ -235,3 +235,14 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SummaryPdfMade(models.Model):
+    """When a participant's summary PDF was made: making one takes seconds of a worker, so
+    only a few are made per person per hour (course/domain/summary.py). Kept an hour."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"summary PDF of enrolment {self.enrolment_id} at {self.made_at:%Y-%m-%d %H:%M}"

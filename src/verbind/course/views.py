@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from verbind.accounts.domain.consent import consent_text, has_consent
 from verbind.accounts.models import ConsentPurpose
 from verbind.accounts.permissions import login_required
+from verbind.accounts.request_numbers import whole_number
 from verbind.coaching.domain import assignments as coach_assignments
 from verbind.core.battery import AnswerError as CheckInAnswerError
 from verbind.course import access, forms
@@ -349,6 +351,18 @@ def _week_of(enrolment, exercise_id: str) -> int:
     return answer_domain.exercise_of(enrolment, exercise_id)[0].number
 
 
+# Room for the form's other fields and the multipart framing around the photo.
+PHOTO_FORM_MARGIN = 64 * 1024
+
+
+def _body_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt  # checked in _answer_photo, after the size: a too large body is never read
 @login_required
 @require_POST
 def answer_photo(request, exercise_id: str):
@@ -358,6 +372,17 @@ def answer_photo(request, exercise_id: str):
     except answer_domain.AnswerError:
         raise Http404("no such exercise") from None
     target = reverse("course:week", args=[week_number]) + f"#exercise-{exercise_id}"
+    length = _body_length(request)
+    if length > answer_domain.MAX_IMAGE_BYTES + PHOTO_FORM_MARGIN:
+        # Refused from the size the browser announces, before the body is read or
+        # stored anywhere; nothing is changed, so no form token is needed for this answer.
+        messages.error(request, str(answer_domain.too_large(length)))
+        return redirect(target)
+    return _answer_photo(request, enrolment, exercise_id, target)
+
+
+@csrf_protect
+def _answer_photo(request, enrolment, exercise_id: str, target: str):
     try:
         if request.POST.get("action") == "remove":
             answer_domain.remove_image(enrolment, exercise_id)
@@ -368,7 +393,7 @@ def answer_photo(request, exercise_id: str):
             raise answer_domain.AnswerError(_("Choose a photo first."), "image_empty")
         if upload.size > answer_domain.MAX_IMAGE_BYTES:
             # Refused before reading it into memory.
-            answer_domain.check_image(b"x" * (answer_domain.MAX_IMAGE_BYTES + 1), None)
+            raise answer_domain.too_large(upload.size)
         answer_domain.attach_image(enrolment, exercise_id, upload.read(), upload.content_type)
     except answer_domain.AnswerError as exc:
         messages.error(request, str(exc))
@@ -415,7 +440,7 @@ def check_in(request, key: str):
     kept = checkins.draft_answers(enrolment, key)
     first_open = checkins.first_open_step(battery, kept)
     raw = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
-    number = int(raw) if raw and raw.isdigit() else first_open
+    number = whole_number(raw) or first_open
     if not 1 <= number <= first_open:
         # No skipping ahead past a step without answers; an unknown step goes there too.
         return redirect(_step_url(key, first_open))
@@ -546,7 +571,8 @@ def summary_page(request):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if form.is_valid():
-            chosen = [int(v) for v in request.POST.getlist("include") if v.isdigit()]
+            chosen = [whole_number(v) for v in request.POST.getlist("include")]
+            chosen = [pk for pk in chosen if pk is not None]
             answer_domain.choose_for_summary(enrolment, chosen)
             enrolment_domain.save_plan(enrolment, form.cleaned_data["plan"])
             if _wants_json(request):
@@ -577,6 +603,10 @@ def summary_page(request):
 @require_safe
 def summary_pdf(request):
     enrolment = access.own_enrolment_or_404(request)
+    if not summary.may_make_pdf(enrolment):
+        response = render(request, "course/summary_pdf_wait.html", status=429)
+        response["Retry-After"] = str(int(summary.PDF_WINDOW.total_seconds()) // 6)
+        return response
     pdf = summary.summary_pdf(enrolment, _lang())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="verbind-samenvatting.pdf"'

@@ -98,6 +98,13 @@ if not DEBUG and not ALLOWED_HOSTS:
         "The environment variable ALLOWED_HOSTS must be set when DEBUG is off (production): "
         "a comma-separated list of host names, e.g. ALLOWED_HOSTS=verbind.example.org."
     )
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    # Any Host header would be accepted, and links built from it could point elsewhere.
+    raise ImproperlyConfigured(
+        "The environment variable ALLOWED_HOSTS must not contain '*' in production: list the "
+        "host names this site is reached on, e.g. ALLOWED_HOSTS=verbind.example.org "
+        "(.example.org allows every subdomain)."
+    )
 
 # The public address, used in links in e-mails (invitations, password reset).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -241,10 +248,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "verbind.accounts.throttling.username_for_axes"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Behind a load balancer the client address is in X-Forwarded-For (see TRUST_PROXY_HEADERS).
+# Behind a load balancer the client address is in X-Forwarded-For (see TRUST_PROXY_HEADERS):
+# read only then, and only the entry our own TRUSTED_PROXY_COUNT proxies appended
+# (accounts/throttling.py). Without it a client's X-Forwarded-For is ignored.
 TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "verbind.accounts.throttling.client_ip_for_axes"
 if TRUST_PROXY_HEADERS:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Invitation links (coach -> participant, admin -> coach) stop working after this many days.
@@ -272,6 +282,20 @@ INACTIVE_ACCOUNT_NOTICE_DAYS = env_int(
     minimum=retention_rules.MIN_NOTICE_DAYS,
 )
 
+# --- Request and upload size -------------------------------------------------------------
+
+# A request with files larger than this (the form included) is refused before its body is
+# read (web/uploads.py). The largest upload is a course photo (5 MB, course/domain/answers.py).
+MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "verbind.web.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# Making a summary PDF takes a worker seconds: at most this many per person per hour.
+SUMMARY_PDF_PER_HOUR = env_int("SUMMARY_PDF_PER_HOUR", 10, minimum=1)
+
 # --- Sessions, cookies, HTTPS -----------------------------------------------------------
 
 # Sessions live in the database, so any instance behind a load balancer can serve any request.
@@ -294,6 +318,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain http inside the network; a redirect would
+    # count as "unhealthy". It shows nothing but "ok".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     # The header only allows submitting the domain to the preload list; nothing happens unless

@@ -10,7 +10,7 @@ silently: :func:`offer` says what it found (:class:`Found`), and the inviter cho
 the open invitation again, or invite the account anyway). What it says about an account is
 no more than needed: that it exists, not whose participant it is.
 
-Links in e-mails start with :func:`link_base`: in development the address the app was
+Links in e-mails start with :func:`verbind.accounts.domain.links.link_base`: in development the address the app was
 reached on (as Django's password reset does), in production SITE_URL.
 """
 
@@ -68,18 +68,6 @@ class InvitationError(ValueError):
 
 def make_token(invitation: Invitation) -> str:
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_SALT)
-
-
-def link_base(request) -> str:
-    """The start of links in e-mails sent from this request.
-
-    In development (DEBUG) the address the app is reached on, as Django's password reset
-    builds its link: a developer on another port or a phone on the local network gets a
-    link that works. In production SITE_URL, the one public address.
-    """
-    if settings.DEBUG:
-        return f"{request.scheme}://{request.get_host()}"
-    return settings.SITE_URL
 
 
 def invitation_url(invitation: Invitation, base_url: str | None = None) -> str:

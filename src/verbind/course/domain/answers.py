@@ -7,6 +7,8 @@ is what the coach responds to.
 
 from __future__ import annotations
 
+import io
+import warnings
 from datetime import datetime
 
 from django.db import transaction
@@ -20,6 +22,11 @@ from verbind.course.models import AnswerStatus, Enrolment, ExerciseAnswer
 
 MAX_TEXT = 20_000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Checked in the file's header, before any pixel is decoded (a 50-megapixel photo needs
+# about 150 MB of memory to decode). Stored photos are at most MAX_IMAGE_SIDE pixels wide
+# and high, re-encoded without metadata.
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_IMAGE_SIDE = 2560
 # Content type -> what the file must start with; checked on the bytes, not the file name.
 IMAGE_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -108,16 +115,59 @@ def submit(
     return answer
 
 
+def too_large(size: int) -> AnswerError:
+    """The refusal for a photo of ``size`` bytes, above MAX_IMAGE_BYTES."""
+    return AnswerError(
+        _("The photo is too large (%(size)s MB). The limit is %(max)s MB.")
+        % {"size": f"{size / 1024 / 1024:.1f}", "max": MAX_IMAGE_BYTES // 1024 // 1024},
+        "image_too_large",
+    )
+
+
+def _damaged() -> AnswerError:
+    return AnswerError(_("This photo seems to be damaged. Try another photo."), "image_damaged")
+
+
+def _too_many_pixels() -> AnswerError:
+    return AnswerError(
+        _(
+            "This photo has too many pixels. The limit is %(max)s megapixels. "
+            "Choose a smaller photo."
+        )
+        % {"max": MAX_IMAGE_PIXELS // 1_000_000},
+        "image_too_many_pixels",
+    )
+
+
+def _open_image(data: bytes):
+    """The image, opened from its header only (nothing is decoded yet).
+
+    A file that claims more than MAX_IMAGE_PIXELS is refused before any pixel is decoded:
+    a small file can claim a huge picture that would fill all memory when decoded.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_many_pixels() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise _damaged() from None
+    width, height = img.size
+    if width * height > MAX_IMAGE_PIXELS:
+        img.close()
+        raise _too_many_pixels()
+    return img
+
+
 def check_image(data: bytes, declared_type: str | None) -> str:
     """The content type of an acceptable photo; AnswerError saying why otherwise."""
     if not data:
         raise AnswerError(_("The file is empty. Choose a photo."), "image_empty")
     if len(data) > MAX_IMAGE_BYTES:
-        raise AnswerError(
-            _("The photo is too large (%(size)s MB). The limit is %(max)s MB.")
-            % {"size": f"{len(data) / 1024 / 1024:.1f}", "max": MAX_IMAGE_BYTES // 1024 // 1024},
-            "image_too_large",
-        )
+        raise too_large(len(data))
     kind = next(
         (t for t, magics in IMAGE_TYPES.items() if any(data.startswith(m) for m in magics)), None
     )
@@ -129,18 +179,47 @@ def check_image(data: bytes, declared_type: str | None) -> str:
             "image_type",
         )
     # Pillow reads the whole structure: a renamed or broken file is refused here.
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
+    with _open_image(data) as img:
+        try:
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise AnswerError(
-            _("This photo seems to be damaged. Try another photo."), "image_damaged"
-        ) from None
+        except (OSError, SyntaxError, ValueError):
+            raise _damaged() from None
     return kind
+
+
+def clean_image(data: bytes, kind: str) -> bytes:
+    """The photo re-encoded without its metadata (place, time, camera; EXIF, XMP, text).
+
+    The picture is turned upright the way the camera recorded (EXIF orientation) before
+    that information is dropped, and it is made at most MAX_IMAGE_SIDE pixels on its
+    longest side. Only the colour profile is kept, so colours stay as they were.
+    """
+    from PIL import Image, ImageOps
+
+    with _open_image(data) as img:
+        if img.format == "JPEG":
+            # Decode at a reduced scale straight away when the photo is much larger.
+            img.draft(img.mode, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+        try:
+            img.load()
+            upright = ImageOps.exif_transpose(img)
+        except (OSError, SyntaxError, ValueError):
+            raise _damaged() from None
+        icc = img.info.get("icc_profile")
+    if upright.mode == "P" and kind != "image/png":
+        upright = upright.convert("RGBA" if kind == "image/webp" else "RGB")
+    if kind == "image/jpeg" and upright.mode not in ("RGB", "L", "CMYK"):
+        upright = upright.convert("RGB")
+    upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+    options: dict = {"icc_profile": icc} if icc else {}
+    out = io.BytesIO()
+    if kind == "image/jpeg":
+        upright.save(out, "JPEG", quality=88, optimize=True, **options)
+    elif kind == "image/webp":
+        upright.save(out, "WEBP", quality=88, **options)
+    else:
+        upright.save(out, "PNG", optimize=True, **options)
+    return out.getvalue()
 
 
 @transaction.atomic
@@ -153,6 +232,7 @@ def attach_image(
     if not exercise.accepts_photo:
         raise AnswerError(_("This exercise does not take a photo."), "no_photo")
     kind = check_image(data, declared_type)
+    data = clean_image(data, kind)
     answer = _open_answer(enrolment, exercise_id, now)
     if answer.status == AnswerStatus.SUBMITTED:
         raise AnswerError(
