@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "verbind.screening",
     "verbind.coaching",
     "verbind.course",
+    "verbind.network",
 ]
 
 MIDDLEWARE = [
