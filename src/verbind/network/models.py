@@ -21,7 +21,10 @@ class NetworkMap(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)  # empty: still a draft
     hidden_from_coach = models.BooleanField(default=False)
-    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
+    # The consent the map was saved under (kept when the consent is later withdrawn).
+    consent = models.ForeignKey(
+        ConsentRecord, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -83,3 +86,6 @@ class NetworkTie(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"tie {self.source_id}-{self.target_id}"

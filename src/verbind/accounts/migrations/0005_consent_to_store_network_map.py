@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_consent_to_share_contact_with_coach'),
+        ("accounts", "0004_consent_to_share_contact_with_coach"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consentrecord',
-            name='purpose',
-            field=models.CharField(choices=[('store_measurements', 'store my answers and results'), ('share_with_coach', 'let my coach see my results'), ('share_contact_with_coach', 'let my coach see my contact details'), ('store_network_map', 'store my network map')], max_length=40),
+            model_name="consentrecord",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("store_measurements", "store my answers and results"),
+                    ("share_with_coach", "let my coach see my results"),
+                    ("share_contact_with_coach", "let my coach see my contact details"),
+                    ("store_network_map", "store my network map"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
