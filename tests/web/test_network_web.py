@@ -85,6 +85,8 @@ def test_drawing_in_steps_makes_a_map(people, client_for):
     page = client.get(response["Location"]).content.decode()
     assert "<svg" in page and page.count('class="person meaningful"') == 3
     assert page.count('class="ring ring-') == 3
+    # Coordinates are numbers for SVG, never in Dutch notation ("200,0").
+    assert 'cx="200.0"' in page and 'cx="200,0"' not in page
     for name in SIX:
         assert name in page
     assert "Vriend of vriendin" in page  # labels come from the core, in Dutch

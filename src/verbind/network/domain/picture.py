@@ -12,7 +12,7 @@ from verbind.network.models import NetworkMap
 
 SIZE = 400  # the picture is SIZE x SIZE; the middle is the person
 HALF = SIZE / 2
-RADIUS = 170  # circle 3 in pixels
+RADIUS = 150  # circle 3 in pixels (room around it for the names)
 
 
 @dataclass(frozen=True)
