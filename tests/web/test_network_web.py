@@ -233,3 +233,9 @@ def test_deleting_the_account_deletes_the_maps(people, client_for):
     people.participant.delete()
     assert NetworkMap.objects.get().participant == other
     assert NetworkPerson.objects.count() == 0
+
+
+def test_the_home_page_leads_to_my_network(people, client_for):
+    page = client_for("participant").get(reverse("accounts:home")).content.decode()
+    assert reverse("network:overview") in page
+    assert "Teken de mensen in uw leven op een kaart" in page
