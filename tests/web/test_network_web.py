@@ -183,7 +183,10 @@ def test_the_coach_reads_a_map_unless_it_is_hidden(people, client_for):
     coach = client_for("coach")
     page = coach.get(url).content.decode()
     assert "Anna" in page and reverse("network:hide", kwargs={"pk": the_map.pk}) not in page
-    listing = coach.get(reverse("network:coach_maps", kwargs={"pk": people.participant.pk}))
+    coach_maps = reverse("network:coach_maps", kwargs={"pk": people.participant.pk})
+    participant_page = reverse("coaching:participant", kwargs={"pk": people.participant.pk})
+    assert coach_maps in coach.get(participant_page).content.decode()
+    listing = coach.get(coach_maps)
     assert url in listing.content.decode()
     assert coach.post(reverse("network:hide", kwargs={"pk": the_map.pk}),
                       {"hidden": "1"}).status_code == 404  # fmt: skip
