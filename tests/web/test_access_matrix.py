@@ -397,6 +397,16 @@ RULES: dict[str, Rule] = {
         kwargs=_network_map,
         data=lambda p: {"hidden": "1"},
     ),
+    "network:delete_map": Rule(
+        outcomes("not_found", anonymous="login", participant="redirect"),
+        "post",
+        kwargs=_network_map,
+        data=lambda p: {"sure": "1"},
+    ),
+    # Stopping a draft: anyone logged in is sent to the network page (nothing to delete).
+    "network:discard_draft": Rule(
+        outcomes("redirect", anonymous="login"), "post", kwargs=_network_draft()
+    ),
     "network:coach_maps": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
 }
 

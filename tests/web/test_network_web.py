@@ -242,3 +242,20 @@ def test_the_home_page_leads_to_my_network(people, client_for):
     page = client_for("participant").get(reverse("accounts:home")).content.decode()
     assert reverse("network:overview") in page
     assert "Teken de mensen in uw leven op een kaart" in page
+
+
+def test_the_participant_deletes_a_map_or_a_draft(people, client_for):
+    client = client_for("participant")
+    draw(client, SIX)
+    the_map = NetworkMap.objects.get()
+    url = reverse("network:delete_map", kwargs={"pk": the_map.pk})
+    assert client_for("coach").post(url, {"sure": "1"}).status_code == 404
+    response = client.post(url, {}, follow=True)
+    assert "Zet een vinkje" in response.content.decode()
+    assert NetworkMap.objects.exists()
+    client.post(url, {"sure": "1"})
+    assert not NetworkMap.objects.exists() and not NetworkPerson.objects.exists()
+    client.post(reverse("network:start"))
+    client.post(reverse("network:names"), {"name-1-1": "Anna"})
+    client.post(reverse("network:discard_draft"))
+    assert not NetworkMap.objects.exists()

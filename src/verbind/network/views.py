@@ -307,6 +307,30 @@ def hide(request, pk: int):
 
 
 @login_required
+@require_POST
+def delete_map(request, pk: int):
+    """The participant deletes one of their maps, after ticking that they are sure."""
+    the_map = access.own_map_or_404(request, pk)
+    if request.POST.get("sure") != "1":
+        messages.error(request, _("Tick the box to say you are sure, then delete the map."))
+        return redirect("network:map", pk=the_map.pk)
+    maps.delete_map(the_map)
+    messages.success(request, _("The map is deleted."))
+    return redirect("network:overview")
+
+
+@login_required
+@require_POST
+def discard_draft(request):
+    """Stop drawing: the unfinished map is deleted."""
+    draft = maps.draft_of(request.user)
+    if draft is not None:
+        maps.delete_map(draft)
+        messages.success(request, _("The unfinished map is deleted."))
+    return redirect("network:overview")
+
+
+@login_required
 @require_safe
 def coach_maps(request, pk: int):
     """A coach's read-only list of a participant's maps (those not hidden)."""

@@ -213,4 +213,11 @@ def set_hidden(the_map: NetworkMap, hidden: bool) -> None:
     the_map.save(update_fields=["hidden_from_coach"])
 
 
+@transaction.atomic
+def delete_map(the_map: NetworkMap) -> None:
+    """A map (or draft) and its people and ties are gone; a later map that started from
+    it keeps its own copy of everyone."""
+    the_map.delete()
+
+
 __all__ = ["DrawingError", "NetworkError"]
