@@ -10,6 +10,7 @@ from web_base import PASSWORD, make_coach, make_participant
 
 from verbind.accounts.models import Organisation
 from verbind.core.network.definitions import definitions
+from verbind.network.domain import maps
 from verbind.network.models import NetworkMap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,4 +133,19 @@ def test_draw_a_map_of_six_by_keyboard_on_a_phone(visit):
         assert definitions().label("relations", relation, "nl") in table
     assert t("Your map is saved.") in page.content()
     phone_check(person, "network map", screenshot=True)
+
+    # A second map, started from this one without Cor and with Gijs: then and now.
+    draft = maps.start(the_map.participant, agreed=False, lang="nl")
+    keep = set(draft.people.exclude(name="Cor").values_list("pk", flat=True))
+    maps.save_names(draft, [(1, "Gijs")], keep)
+    gijs = draft.people.get(name="Gijs")
+    maps.save_circles(draft, {gijs.pk: 1})
+    maps.save_answers(gijs, relation="friend", frequency="weekly", meaningful=True, wants="more")
+    second = maps.finish(draft)
+    person.goto(f"/network/compare/{the_map.pk}/{second.pk}/")
+    change = page.locator(".network-change").inner_text()
+    assert "1 nieuw iemand in uw netwerk" in change
+    assert "1 iemand staat niet meer in uw netwerk" in change
+    assert page.locator("svg.network-picture").count() == 2
+    phone_check(person, "network then and now", screenshot=True)
     assert not person.console_errors

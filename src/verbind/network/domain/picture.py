@@ -12,6 +12,7 @@ from verbind.network.models import NetworkMap
 
 SIZE = 400  # the picture is SIZE x SIZE; the middle is the person
 HALF = SIZE / 2
+DIAGONAL = 0.7071  # cos 45 degrees
 RADIUS = 150  # circle 3 in pixels (room around it for the names)
 
 
@@ -58,9 +59,11 @@ def picture(the_map: NetworkMap, lang: str, yes: str, no: str) -> dict:
         )
         for p in geometry.people
     ]
+    # The circle's number sits on its upper left (the first person of a ring is at the top).
     rings = [
         {"circle": c, "r": round(r * RADIUS, 1), "label": defs.label("circles", c, lang),
-         "label_y": round(HALF - r * RADIUS + 14, 1)}
+         "label_x": round(HALF - r * RADIUS * DIAGONAL, 1),
+         "label_y": round(HALF - r * RADIUS * DIAGONAL, 1)}
         for c, r in geometry.rings
     ]  # fmt: skip
     lines = [
