@@ -386,6 +386,13 @@ RULES: dict[str, Rule] = {
     # network maps ("Mijn netwerk")
     "network:overview": Rule(OWN_PAGE),
     "network:start": Rule(outcomes("redirect", anonymous="login"), "post"),
+    # Stopping deletes only the person's own maps: anyone logged in is sent back.
+    "network:withdraw": Rule(
+        outcomes("redirect", anonymous="login"),
+        "post",
+        kwargs=_network_draft(),
+        data=lambda p: {"sure": "1"},
+    ),
     "network:names": Rule(OWN_NETWORK_STEP, kwargs=_network_draft()),
     "network:circles": Rule(OWN_NETWORK_STEP, kwargs=_network_draft()),
     "network:person": Rule(OWN_NETWORK_STEP, kwargs=_network_draft(number=1)),

@@ -259,3 +259,21 @@ def test_the_participant_deletes_a_map_or_a_draft(people, client_for):
     client.post(reverse("network:names"), {"name-1-1": "Anna"})
     client.post(reverse("network:discard_draft"))
     assert not NetworkMap.objects.exists()
+
+
+def test_stopping_deletes_every_map_and_withdraws_the_consent(people, client_for):
+    client = client_for("participant")
+    draw(client, SIX)
+    other = client_for("other_participant")
+    draw(other, {"Zoë": (1, "friend", "weekly", True)})
+    client.post(reverse("network:start"))  # a draft of a second map too
+    response = client.post(reverse("network:withdraw"), {}, follow=True)
+    assert "Zet een vinkje" in response.content.decode()
+    assert NetworkMap.objects.filter(participant=people.participant).count() == 2
+    client.post(reverse("network:withdraw"), {"sure": "1"})
+    assert not NetworkMap.objects.filter(participant=people.participant).exists()
+    assert NetworkMap.objects.filter(participant=people.other_participant).count() == 1
+    assert not maps.has_map_consent(people.participant)
+    # Starting again asks for consent again.
+    assert client.post(reverse("network:start"))["Location"] == reverse("network:overview")
+    assert not NetworkMap.objects.filter(participant=people.participant).exists()

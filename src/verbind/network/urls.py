@@ -9,6 +9,7 @@ app_name = "network"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("start/", views.start, name="start"),
+    path("stop/", views.withdraw, name="withdraw"),
     path("draw/names/", views.names, name="names"),
     path("draw/circles/", views.circles, name="circles"),
     path("draw/person/<int:number>/", views.person, name="person"),

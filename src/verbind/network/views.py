@@ -331,6 +331,18 @@ def discard_draft(request):
 
 
 @login_required
+@require_POST
+def withdraw(request):
+    """The participant stops: every map and draft is deleted and the consent withdrawn."""
+    if request.POST.get("sure") != "1":
+        messages.error(request, _("Tick the box to say you are sure, then delete everything."))
+        return redirect("network:overview")
+    maps.withdraw(request.user)
+    messages.success(request, _("All your maps are deleted. verbind no longer stores a map."))
+    return redirect("network:overview")
+
+
+@login_required
 @require_safe
 def coach_maps(request, pk: int):
     """A coach's read-only list of a participant's maps (those not hidden)."""

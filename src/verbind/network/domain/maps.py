@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from verbind.accounts.domain.consent import has_consent, record_consent
+from verbind.accounts.domain.consent import has_consent, record_consent, withdraw_consent
 from verbind.accounts.models import ConsentPurpose, ConsentRecord, User
 from verbind.core.network import Alter, Network, NetworkError, normalise_name, validate
 from verbind.core.network.model import NAME_MAX
@@ -218,6 +218,14 @@ def delete_map(the_map: NetworkMap) -> None:
     """A map (or draft) and its people and ties are gone; a later map that started from
     it keeps its own copy of everyone."""
     the_map.delete()
+
+
+@transaction.atomic
+def withdraw(user: User) -> None:
+    """Every map and draft of this person is deleted and their consent withdrawn; a new
+    map needs consent again."""
+    NetworkMap.objects.filter(participant=user).delete()
+    withdraw_consent(user, ConsentPurpose.STORE_NETWORK_MAP)
 
 
 __all__ = ["DrawingError", "NetworkError"]
