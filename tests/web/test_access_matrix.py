@@ -185,6 +185,47 @@ OWN_COURSE_ACTION = outcomes("not_found", anonymous="login", participant="redire
 OWN_COURSE_FILE = outcomes("not_found", anonymous="login", participant="ok")
 
 
+def _network(p: People):
+    """Two finished network maps of the participant and a draft of a third (with one
+    person in a circle), for the network URLs."""
+    from verbind.network.domain import maps
+
+    done = []
+    for _wave in range(2):
+        draft = maps.start(p.participant, agreed=True, lang="nl")
+        if not draft.people.exists():
+            maps.save_names(draft, [(1, "Anna")])
+        person = draft.people.get()
+        maps.save_circles(draft, {person.pk: 1})
+        maps.save_answers(person, relation="friend", frequency="weekly", meaningful=True, wants="")
+        done.append(maps.finish(draft))
+    maps.start(p.participant, agreed=True, lang="nl")
+    return done
+
+
+def _network_draft(**kwargs):
+    def make(p: People):
+        _network(p)
+        return kwargs
+
+    return make
+
+
+def _network_map(p: People) -> dict[str, int]:
+    return {"pk": _network(p)[1].pk}
+
+
+def _network_pair(p: People) -> dict[str, int]:
+    first, second = _network(p)
+    return {"before": first.pk, "after": second.pk}
+
+
+# Network maps: the participant's own; their coach reads a map that is not hidden.
+OWN_NETWORK_MAP = outcomes("not_found", anonymous="login", participant="ok", coach="ok")
+# Drawing steps: someone without a draft is sent to the network page.
+OWN_NETWORK_STEP = outcomes("redirect", anonymous="login", participant="ok")
+
+
 RULES: dict[str, Rule] = {
     "start": Rule(ALL),
     "crisis_help": Rule(ALL),
@@ -342,6 +383,38 @@ RULES: dict[str, Rule] = {
     "course:coach_end": Rule(PARTICIPANT_OF_COACH, kwargs=_enrolment_pk),
     "course:check_in_seen": Rule(COACH_ACTION, "post", kwargs=_check_in_pk),
     "course:coach_enrol": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
+    # network maps ("Mijn netwerk")
+    "network:overview": Rule(OWN_PAGE),
+    "network:start": Rule(outcomes("redirect", anonymous="login"), "post"),
+    # Stopping deletes only the person's own maps: anyone logged in is sent back.
+    "network:withdraw": Rule(
+        outcomes("redirect", anonymous="login"),
+        "post",
+        kwargs=_network_draft(),
+        data=lambda p: {"sure": "1"},
+    ),
+    "network:names": Rule(OWN_NETWORK_STEP, kwargs=_network_draft()),
+    "network:circles": Rule(OWN_NETWORK_STEP, kwargs=_network_draft()),
+    "network:person": Rule(OWN_NETWORK_STEP, kwargs=_network_draft(number=1)),
+    "network:map": Rule(OWN_NETWORK_MAP, kwargs=_network_map),
+    "network:compare": Rule(OWN_NETWORK_MAP, kwargs=_network_pair),
+    "network:hide": Rule(
+        outcomes("not_found", anonymous="login", participant="redirect"),
+        "post",
+        kwargs=_network_map,
+        data=lambda p: {"hidden": "1"},
+    ),
+    "network:delete_map": Rule(
+        outcomes("not_found", anonymous="login", participant="redirect"),
+        "post",
+        kwargs=_network_map,
+        data=lambda p: {"sure": "1"},
+    ),
+    # Stopping a draft: anyone logged in is sent to the network page (nothing to delete).
+    "network:discard_draft": Rule(
+        outcomes("redirect", anonymous="login"), "post", kwargs=_network_draft()
+    ),
+    "network:coach_maps": Rule(PARTICIPANT_OF_COACH, kwargs=lambda p: {"pk": p.participant.pk}),
 }
 
 

@@ -323,7 +323,7 @@ def whole_course(enrolled, people):
 def test_json_download_holds_the_whole_course(whole_course, people, client_for):
     response = client_for("participant").get(reverse("accounts:export_json"))
     data = json.loads(response.content)
-    assert data["format_version"] == 3
+    assert data["format_version"] == 4
     (course,) = data["course"]
     assert course["programme"] == "verbinden-in-8-weken" and course["started_at"]
     assert len(course["pauses"]) == 1 and course["pauses"][0]["ended_at"]

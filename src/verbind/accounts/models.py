@@ -182,6 +182,7 @@ class ConsentPurpose(models.TextChoices):
         "share_contact_with_coach",
         _("let my coach see my contact details"),
     )
+    STORE_NETWORK_MAP = "store_network_map", _("store my network map")
 
 
 class ConsentRecord(models.Model):

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "verbind.screening",
     "verbind.coaching",
     "verbind.course",
+    "verbind.network",
     # A person's own pages and data: above every app they gather from (docs/web.md).
     "verbind.participant",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("coach/", include("verbind.coaching.urls")),
     path("organisation/", include("verbind.coaching.urls_organisation")),
     path("course/", include("verbind.course.urls")),
+    path("network/", include("verbind.network.urls")),
 ]
 
 # Error pages that work without the database, with crisis help (web/views.py).

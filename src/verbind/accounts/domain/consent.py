@@ -42,6 +42,13 @@ def consent_text(purpose: str, lang: str | None = None) -> str:
                 "contact me when my answers show that I may need help. On the page 'My coach' "
                 "I can stop this at any time."
             )
+        if purpose == ConsentPurpose.STORE_NETWORK_MAP:
+            return _(
+                "I agree that verbind stores my network map: the first names or nicknames I "
+                "write down and what I say about these people. Nobody else sees it, unless I "
+                "let my coach see it. I can hide it from my coach, download it or delete it "
+                "at any time."
+            )
     raise ValueError(f"unknown consent purpose {purpose!r}")
 
 

@@ -51,12 +51,14 @@ from verbind.course.models import (
     Pause,
     WeekOpening,
 )
+from verbind.network.domain import personal_data as network_data
 from verbind.outbox.domain import mailing
 from verbind.screening.models import Measurement
 
 # 2: signals for coaches (alerts) and the course were added.
 # 3: "about_this_file" and "words_for_codes" (the words for the codes) were added.
-EXPORT_FORMAT_VERSION = 3
+# 4: "network_maps" (Mijn netwerk) was added.
+EXPORT_FORMAT_VERSION = 4
 PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -189,6 +191,8 @@ def export_data(user: User, lang: str | None = None) -> dict[str, Any]:
             .order_by("created_at", "pk")
         ],
         "course": export_course(user),
+        # "Mijn netwerk": every map and draft, with the words for its codes.
+        network_data.KEY: network_data.export_for(user, lang),
         # E-mails to this address that wait in the outbox or were sent recently (the text
         # of a sent one is not kept).
         "emails": [
@@ -641,6 +645,7 @@ def delete_account(user: User) -> None:
     CoachRequest.objects.filter(participant=user).delete()
     CoachAssignment.objects.filter(participant=user).delete()
     Measurement.objects.filter(participant=user).delete()
+    network_data.delete_for(user)
     ConsentRecord.objects.filter(user=user).delete()
     Invitation.objects.filter(email=user.email).delete()
     Membership.objects.filter(user=user).delete()
