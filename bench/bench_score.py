@@ -13,8 +13,15 @@ For Parquet and for CSV it reports, in one run:
 * peak memory (max RSS) of each measurement, each in a fresh process so one does not
   inherit another's peak, and the tracemalloc peak of Python objects while scoring.
 
-Targets: score within 1.5x of the floor and at least 100x faster than row by row.
-Outputs go to bench/out/ (gitignored). ``--write-docs`` rewrites docs/benchmarks.md.
+* ``whole process``: ``verbind score FILE -o OUT`` as a process of its own (start-up,
+  read, score, write; OUT in the input's format) against a bare polars process (a small
+  generated script) that reads the same file, adds 20 result columns and writes the same
+  format: best of N, both started with the same Python.
+
+Targets: score within 1.5x of the floor and at least 100x faster than row by row; the
+whole ``verbind score`` process within 1.5x of the bare polars process.
+Outputs go to bench/out/ (gitignored). ``--write-docs`` rewrites docs/benchmarks.md;
+``--only-process`` measures only the whole processes (and prints, never writes docs).
 """
 
 from __future__ import annotations
@@ -138,6 +145,79 @@ def child_row_by_row(path: Path) -> dict:
         profile.build_profile(results, today=dt.date(2026, 1, 1))
     elapsed = time.perf_counter() - start
     return {"sample": len(rows), "seconds": elapsed, "peak_rss_mb": _peak_rss_mb()}
+
+
+# The bare process of the whole-process comparison: read, 20 result columns, write.
+BARE_SCORE = """import sys
+
+import polars as pl
+
+source, target, cols = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+frame = pl.read_parquet(source) if source.endswith(".parquet") else pl.read_csv(source)
+total = pl.sum_horizontal(cols)
+results = [(pl.col(c) * 2 + 1).alias(f"r_{c}") for c in cols]
+results += [total.alias("r_total"), (total >= 20).alias("r_cutoff")]
+frame = frame.with_columns(results[:20])
+if target.endswith(".parquet"):
+    frame.write_parquet(target)
+else:
+    frame.write_csv(target)
+"""
+
+
+def whole_process(paths: dict[str, Path], repeat: int) -> dict:
+    """``verbind score`` and the bare polars script, each a fresh process, interleaved."""
+    bare = OUT / "bare_score.py"
+    bare.write_text(BARE_SCORE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cols = ",".join(answer_columns())
+    out: dict = {}
+    for kind, path in paths.items():
+        target = OUT / f"whole_{kind}.{kind}"
+        cmds = {
+            "bare": [sys.executable, str(bare), str(path), str(target), cols],
+            "verbind": [sys.executable, "-m", "verbind", "score", str(path), "-o", str(target)],
+        }
+        times: dict[str, list[float]] = {name: [] for name in cmds}
+        for _ in range(repeat):
+            for name, cmd in cmds.items():
+                start = time.perf_counter()
+                done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+                times[name].append(time.perf_counter() - start)
+                if done.returncode != 0:
+                    raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+        out[kind] = times
+    return out
+
+
+def process_report(results: dict, load: tuple[str, str]) -> str:
+    lines = [
+        f"Whole processes (start-up, read, score or 20 columns, write the same format): "
+        f"best of {len(results['parquet']['bare'])} (median in brackets); load average "
+        f"(1, 5, 15 min) before {load[0]}, after {load[1]}.",
+        "",
+        "| file | bare polars process | `verbind score` process | ratio (best) | ratio (median) |",
+        "|---|---|---|---|---|",
+    ]
+    verdicts = []
+    for kind, times in results.items():
+        bare, ours = min(times["bare"]), min(times["verbind"])
+        mb, mo = statistics.median(times["bare"]), statistics.median(times["verbind"])
+        lines.append(
+            f"| {kind} | {bare:.2f} s ({mb:.2f}) | {ours:.2f} s ({mo:.2f}) "
+            f"| {ours / bare:.2f}x | {mo / mb:.2f}x |"
+        )
+        met = "met" if ours / bare <= 1.5 else "NOT met"
+        verdicts.append(f"{kind} {ours / bare:.2f}x (target <= 1.5x: {met})")
+    lines += ["", "Whole-process targets: " + "; ".join(verdicts) + "."]
+    return "\n".join(lines)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def run_child(kind: str, path: Path, *extra: str) -> dict:
@@ -265,6 +345,9 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="score the files of the previous run (same --rows)"
     )
+    parser.add_argument(
+        "--only-process", action="store_true", help="measure only the whole processes"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -287,6 +370,11 @@ def main() -> None:
     if not (args.reuse and all(p.exists() for p in paths.values())):
         print(f"Generating {args.rows:,} synthetic respondents ...", flush=True)
         paths = generate(args.rows)
+    if args.only_process:
+        before = load_average()
+        processes = whole_process(paths, args.repeat)
+        print(process_report(processes, (before, load_average())))
+        return
     results: dict = {}
     for kind, path in paths.items():
         results[kind] = {}
@@ -295,8 +383,13 @@ def main() -> None:
             results[kind][step] = run_child(step, path)
     print("  row by row sample ...", flush=True)
     results["row_by_row"] = run_child("row_by_row", paths["parquet"])
+    print("  whole processes ...", flush=True)
+    before = load_average()
+    processes = whole_process(paths, args.repeat)
     info = machine()
     text = report(args.rows, results, info)
+    text += "\n\n" + process_report(processes, (before, load_average()))
+    results["whole_process"] = processes
     (OUT / "results.json").write_text(json.dumps({"info": info, "results": results}, indent=1))
     (OUT / "report.md").write_text(text + "\n")
     print()

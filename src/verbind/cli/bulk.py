@@ -10,27 +10,27 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from verbind.cli.main import app
-from verbind.core import bulk, demo_data, stats
+from verbind.cli.ui import console, err_console, fail
 
-console = Console()
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    import polars as pl
+    from rich.table import Table
+
+    from verbind.core import bulk, stats
+
+# polars, numpy and the scoring core are imported inside the functions that use them, so
+# that ``verbind --help`` (which imports this module) stays fast.
 
 # Show a progress bar from this input size on; small files finish before it would draw.
 PROGRESS_FROM_BYTES = 2 * 1024 * 1024
 
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
-    return typer.Exit(code)
+# The default of ``demo-data --instruments``: verbind.core.demo_data.DEFAULT_INSTRUMENTS
+# (written out here so that the help needs no polars; a test keeps the two the same).
+DEMO_INSTRUMENTS = "djg11,lsns6,steptoe,duration,context"
 
 
 def default_errors_path(output: Path) -> Path:
@@ -41,6 +41,8 @@ def check_output_paths(input_path: Path, output: Path, errors: Path, *, errors_g
     """Refuse, before anything is read or written, a file we would write that is the
     input (or the other output), is a folder, or lies in a folder that does not exist:
     a researcher's survey file must never be overwritten."""
+    from verbind.core import bulk
+
     source = input_path.resolve()
     errors_option = "--errors" if errors_given else "the errors file (default name)"
     targets = [("--output", output), (errors_option, errors)]
@@ -79,6 +81,8 @@ def run_score(
     Returns the result, the errors file written (if any) and the time of each step.
     ``on_phase_done`` receives the phases inside scoring (see :func:`bulk.score_frame`).
     """
+    from verbind.core import bulk
+
     timings: dict[str, float] = {}
     bulk.input_kind(input_path)
     bulk.output_kind(output)
@@ -132,6 +136,8 @@ def run_score(
 
 def indicators_for(result: bulk.BulkResult) -> list[stats.Indicator]:
     """The yes/no columns worth a prevalence: each instrument's main cut-off, and isolated."""
+    from verbind.core import bulk, stats
+
     out = []
     for ic in result.instruments:
         inst = ic.instrument
@@ -163,6 +169,11 @@ def _num(value: float | None) -> str:
 
 
 def prevalence_rich_table(table: pl.DataFrame, group: str | None) -> Table:
+    import polars as pl
+    from rich.table import Table
+
+    from verbind.core import stats
+
     # An indicator nobody has a value for (e.g. isolation without its instruments) is left out.
     known = table.filter(pl.col("group") == stats.TOTAL_GROUP, pl.col("n") > 0)["indicator"]
     indicators = (
@@ -202,6 +213,10 @@ SHOWN_UNKNOWN_ANSWERS = 10
 
 def unknown_answers(errors: pl.DataFrame) -> pl.DataFrame:
     """Each distinct unknown answer per column: how many rows, the first rows, allowed."""
+    import polars as pl
+
+    from verbind.core import bulk
+
     return (
         errors.filter(pl.col("problem") == bulk.INVALID_ANSWER)
         .group_by("column", "value", maintain_order=True)
@@ -222,6 +237,8 @@ def _codes_of(allowed: str) -> str:
 
 
 def _print_unknown_answers(result: bulk.BulkResult) -> None:
+    from rich.table import Table
+
     table = unknown_answers(result.errors)
     if not table.height:
         return
@@ -238,7 +255,7 @@ def _print_unknown_answers(result: bulk.BulkResult) -> None:
         out.add_row(r["column"], repr(r["value"]), f"{r['rows']:,}", first, _codes_of(r["allowed"]))
     if table.height > SHOWN_UNKNOWN_ANSWERS:
         out.caption = f"... and {table.height - SHOWN_UNKNOWN_ANSWERS} more in the errors file"
-    err_console.print(out)
+    err_console.print(out, highlight=True)
     err_console.print(
         "If one of these codes means 'not answered' (such as 9 or -1), or is another "
         "coding of an answer, say so in a mapping file (--mapping), e.g.\n"
@@ -248,7 +265,6 @@ def _print_unknown_answers(result: bulk.BulkResult) -> None:
     )
 
 
-@app.command("score")
 def score_command(
     input_path: Annotated[
         Path, typer.Argument(metavar="INPUT", help="Survey file: .csv, .parquet or .sav.")
@@ -299,6 +315,12 @@ def score_command(
     ] = None,
 ) -> None:
     """Score every instrument in a survey file (CSV, Parquet or SPSS) at once."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from verbind.core import bulk, stats
+
     show_progress = input_path.is_file() and input_path.stat().st_size >= PROGRESS_FROM_BYTES
     try:
         if show_progress:
@@ -307,7 +329,8 @@ def score_command(
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}"),
                 TimeElapsedColumn(),
-                console=err_console,
+                # A live display keeps one console for its whole life.
+                console=Console(stderr=True, highlight=False),
                 transient=True,
             ) as bar:
                 task = bar.add_task("scoring", total=None)
@@ -325,9 +348,9 @@ def score_command(
                 group=group, errors_path=errors,
             )  # fmt: skip
     except bulk.BulkInputError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     except OSError as exc:
-        raise _fail(f"{exc.filename or ''}: {exc.strerror or exc}", 2) from None
+        raise fail(f"{exc.filename or ''}: {exc.strerror or exc}", 2) from None
 
     summary = Table(title="Bulk scoring", title_justify="left", show_header=False)
     summary.add_column("what")
@@ -356,7 +379,7 @@ def score_command(
     summary.add_row("problems reported", f"{result.errors.height:,}")
     summary.add_row("errors file", str(errors_file) if errors_file else "(none: no problems)")
     summary.add_row("output", str(output) if worth_writing(result) else "(not written)")
-    console.print(summary)
+    console.print(summary, highlight=True)
     for warning in result.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
 
@@ -376,12 +399,12 @@ def score_command(
             if errors_file
             else "every answer in the instrument columns is empty"
         )
-        raise _fail(f"no row could be scored; {reasons}", 1)
+        raise fail(f"no row could be scored; {reasons}", 1)
 
     indicators = indicators_for(result)
     if indicators:
         table = stats.prevalence_table(result.frame, indicators, group)
-        console.print(prevalence_rich_table(table, group))
+        console.print(prevalence_rich_table(table, group), highlight=True)
 
 
 def worth_writing(result: bulk.BulkResult) -> bool:
@@ -389,7 +412,6 @@ def worth_writing(result: bulk.BulkResult) -> bool:
     return result.anything_scored or "safety" in result.frame.columns
 
 
-@app.command("demo-data")
 def demo_data_command(
     n: Annotated[int, typer.Argument(help="Number of synthetic respondents.", min=0)],
     output: Annotated[
@@ -413,9 +435,11 @@ def demo_data_command(
     instruments: Annotated[
         str,
         typer.Option("--instruments", help="Comma-separated instrument ids."),
-    ] = ",".join(demo_data.DEFAULT_INSTRUMENTS),
+    ] = DEMO_INSTRUMENTS,
 ) -> None:
     """Write a synthetic survey with realistic distributions (no real people)."""
+    from verbind.core import bulk, demo_data
+
     try:
         bulk.output_kind(output)
         frame = demo_data.generate(
@@ -428,7 +452,7 @@ def demo_data_command(
         )
         bulk.write_frame(frame, output)
     except (bulk.BulkInputError, demo_data.DemoDataError) as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     except OSError as exc:
-        raise _fail(f"{exc.filename or output}: {exc.strerror or exc}", 2) from None
+        raise fail(f"{exc.filename or output}: {exc.strerror or exc}", 2) from None
     console.print(f"Wrote {frame.height:,} synthetic respondents to {output}", highlight=False)

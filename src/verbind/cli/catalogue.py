@@ -6,24 +6,22 @@ loader, so what a coach or researcher reads here is exactly what is scored.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console, Group
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text as RichText
 
-from verbind.cli.main import app
-from verbind.cli.selftest import STYLE_ACCENT, STYLE_QUIET, Lang, Texts
-from verbind.core.instrument import Instrument, Scale, registry
+from verbind.cli.ui import STYLE_ACCENT, STYLE_QUIET, Lang
 
-instruments_app = typer.Typer(
-    help="List the questionnaires verbind uses, or show one in full.",
-    no_args_is_help=False,
-)
-app.add_typer(instruments_app, name="instruments")
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
+
+    from verbind.cli.texts import Texts
+    from verbind.core.instrument import Instrument, Scale
+
+# The definitions (and rich's tables) are loaded inside the commands: ``verbind --help``
+# imports this module.
+
 
 LangOption = Annotated[
     Lang, typer.Option("--lang", help="Language of the texts: nl (Dutch) or en (English).")
@@ -40,11 +38,17 @@ def _range(inst: Instrument) -> str:
     return f"{scale.min}-{scale.max}" if scale is not None else "-"
 
 
-@instruments_app.callback(invoke_without_command=True)
 def list_instruments(ctx: typer.Context, lang: LangOption = Lang.nl) -> None:
     """List every questionnaire: id, name, number of items, what it measures, score range."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    from verbind.cli.texts import Texts
+    from verbind.cli.ui import console
+    from verbind.core.instrument import registry
+
     t = Texts(lang.value)
     table = Table(title=t("cat_title"), title_justify="left")
     table.add_column(t("cat_id"), style="bold", no_wrap=True)
@@ -60,29 +64,37 @@ def list_instruments(ctx: typer.Context, lang: LangOption = Lang.nl) -> None:
             _measures(t, inst.measures),
             _range(inst),
         )
-    console = Console(highlight=False)
     console.print(table)
     console.print(RichText(t("cat_show_hint"), style=STYLE_QUIET))
 
 
-@instruments_app.command("show")
 def show_instrument(
     instrument_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. djg11, lsns6")],
     lang: LangOption = Lang.nl,
 ) -> None:
     """Show one questionnaire: stem, items, answer options with file codes, scoring, cut-offs."""
+    from rich.text import Text as RichText
+
+    from verbind.cli.texts import Texts
+    from verbind.cli.ui import console, err_console
+    from verbind.core.instrument import registry
+
     t = Texts(lang.value)
     insts = registry()
     inst = insts.get(instrument_id.strip().lower())
     if inst is None:
-        Console(stderr=True, highlight=False).print(
-            RichText(t("cat_unknown", id=instrument_id, known=", ".join(insts)))
-        )
+        err_console.print(RichText(t("cat_unknown", id=instrument_id, known=", ".join(insts))))
         raise typer.Exit(2)
-    render_instrument(Console(highlight=False), t, inst)
+    render_instrument(console, t, inst)
 
 
 def render_instrument(console: Console, t: Texts, inst: Instrument) -> None:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text as RichText
+
     lang = t.lang
     head = Table.grid(padding=(0, 2))
     head.add_row(RichText(t("cat_id"), style=STYLE_QUIET), inst.id)
@@ -171,6 +183,10 @@ def render_instrument(console: Console, t: Texts, inst: Instrument) -> None:
 
 
 def _scale_panel(t: Texts, scale: Scale) -> Panel:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text as RichText
+
     lang = t.lang
     grid = Table.grid(padding=(0, 2))
     label = RichText  # cells are data: never read as rich markup ("[setting]")

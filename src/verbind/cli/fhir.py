@@ -14,26 +14,24 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from verbind.cli.main import app
-from verbind.core import fhir
-from verbind.core.instrument import Instrument, registry
-from verbind.core.scoring import ScoringError, score
+from verbind.cli.ui import err_console, fail
+
+if TYPE_CHECKING:
+    from verbind.core.instrument import Instrument
+
+# verbind.core.fhir (pydantic, fhir.resources) and the definitions are imported inside the
+# commands: ``verbind --help`` imports this module.
 
 EXIT_BAD_INPUT = 2
 
-fhir_app = typer.Typer(
-    help="Export questionnaires and answers as FHIR (R5 or R4B), generated from the definitions.",
-    no_args_is_help=True,
-)
-app.add_typer(fhir_app, name="fhir")
-
-err_console = Console(stderr=True, highlight=False)
+# The default of --base-url: verbind.core.fhir.DEFAULT_BASE, written out here so that the
+# help needs no pydantic (a test keeps the two the same).
+DEFAULT_BASE = "https://verbind.example.org/fhir"
 
 
 class FhirVersionChoice(enum.StrEnum):
@@ -66,11 +64,12 @@ OutputOpt = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_BAD_INPUT)
+    return fail(message, EXIT_BAD_INPUT)
 
 
 def _instrument(instrument_id: str) -> Instrument:
+    from verbind.core.instrument import registry
+
     known = registry()
     inst = known.get(instrument_id.strip().lower())
     if inst is None:
@@ -125,6 +124,8 @@ def _read_answers(source: str) -> dict[str, Any]:
 def _answers_for(inst: Instrument, given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The answers that belong to ``inst`` and the columns of other instruments (ignored,
     so a whole self-test answers file can be used). Anything else is an error."""
+    from verbind.core.instrument import registry
+
     own = {inst.column(i.id) for i in inst.items} | set(inst.item_map)
     others = {
         other.column(i.id)
@@ -150,15 +151,16 @@ def _answers_for(inst: Instrument, given: dict[str, Any]) -> tuple[dict[str, Any
     return mine, ignored
 
 
-@fhir_app.command("questionnaire")
 def questionnaire_command(
     instrument_id: InstrumentArg,
     fhir_version: VersionOpt = FhirVersionChoice.R5,
     form: FormOpt = None,
-    base_url: BaseOpt = fhir.DEFAULT_BASE,
+    base_url: BaseOpt = DEFAULT_BASE,
     output: OutputOpt = None,
 ) -> None:
     """Write the instrument as a FHIR Questionnaire (Dutch, with English translations)."""
+    from verbind.core import fhir
+
     inst = _instrument(instrument_id)
     try:
         resource = fhir.questionnaire(inst, fhir_version.value, form=form, base=base_url)
@@ -167,14 +169,15 @@ def questionnaire_command(
     _write(resource, output)
 
 
-@fhir_app.command("codesystems")
 def codesystems_command(
     instrument_id: InstrumentArg,
     fhir_version: VersionOpt = FhirVersionChoice.R5,
-    base_url: BaseOpt = fhir.DEFAULT_BASE,
+    base_url: BaseOpt = DEFAULT_BASE,
     output: OutputOpt = None,
 ) -> None:
     """Write the CodeSystems the instrument's resources use, as a collection Bundle."""
+    from verbind.core import fhir
+
     inst = _instrument(instrument_id)
     version = fhir_version.value
     try:
@@ -194,7 +197,6 @@ def codesystems_command(
     _write(resource, output)
 
 
-@fhir_app.command("response")
 def response_command(
     instrument_id: InstrumentArg,
     answers: Annotated[
@@ -228,10 +230,13 @@ def response_command(
             "(its Observation then says the value is absent).",
         ),
     ] = False,
-    base_url: BaseOpt = fhir.DEFAULT_BASE,
+    base_url: BaseOpt = DEFAULT_BASE,
     output: OutputOpt = None,
 ) -> None:
     """Score one person's answers and write a Bundle: QuestionnaireResponse + Observations."""
+    from verbind.core import fhir
+    from verbind.core.scoring import ScoringError, score
+
     inst = _instrument(instrument_id)
     mine, ignored = _answers_for(inst, _read_answers(answers))
     if ignored:

@@ -19,19 +19,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from verbind.cli.main import app
-
-network_app = typer.Typer(
-    help="Personal network maps: measures per map, and exports for research (GraphML, CSV).",
-    no_args_is_help=True,
-)
-app.add_typer(network_app, name="network")
-
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+from verbind.cli.ui import console, err_console, fail
 
 # How many bad lines the terminal shows; the errors file (--skip-bad) has them all.
 SHOWN_ERRORS = 20
@@ -60,11 +50,6 @@ ErrorsOpt = Annotated[
         help="Errors file for --skip-bad (default: next to the output, *.errors.csv).",
     ),
 ]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _report_errors(path: Path, errors: list, total_lines: int) -> None:
@@ -102,18 +87,18 @@ def _cell(value):
 
 def _check_input(maps: Path) -> None:
     if not maps.exists():
-        raise _fail(f"{maps}: no such file")
+        raise fail(f"{maps}: no such file")
     if maps.is_dir():
-        raise _fail(f"{maps}: is a folder; give a MAPS file (.jsonl)")
+        raise fail(f"{maps}: is a folder; give a MAPS file (.jsonl)")
 
 
 def _check_output_file(maps: Path, option: str, path: Path) -> None:
     if path.exists() and path.resolve() == maps.resolve():
-        raise _fail(f"{option} {path}: is the MAPS file; it would be overwritten")
+        raise fail(f"{option} {path}: is the MAPS file; it would be overwritten")
     if path.is_dir():
-        raise _fail(f"{option} {path}: is a folder; give a file name")
+        raise fail(f"{option} {path}: is a folder; give a file name")
     if not path.parent.is_dir():
-        raise _fail(f"{option} {path}: folder {path.parent} does not exist")
+        raise fail(f"{option} {path}: folder {path.parent} does not exist")
 
 
 def _errors_path(output: Path, errors: Path | None) -> Path:
@@ -126,7 +111,6 @@ def _write_errors(path: Path, errors: list) -> None:
     )
 
 
-@network_app.command("measures")
 def measures_command(
     maps: MapsArg,
     output: Annotated[
@@ -141,33 +125,32 @@ def measures_command(
     _check_input(maps)
     _check_output_file(maps, "--output", output)
     if output.suffix.lower() != ".csv":
-        raise _fail(f"--output {output}: measures are written as CSV; give a .csv file name")
+        raise fail(f"--output {output}: measures are written as CSV; give a .csv file name")
     errors_path = _errors_path(output, errors)
     if skip_bad:
         _check_output_file(maps, "--errors", errors_path)
         if errors_path.resolve() == output.resolve():
-            raise _fail(f"--errors {errors_path}: is also the output; give two different files")
+            raise fail(f"--errors {errors_path}: is also the output; give two different files")
     try:
         result = measure_file(maps)
     except OSError as exc:
-        raise _fail(f"{maps}: {exc.strerror or exc}") from None
+        raise fail(f"{maps}: {exc.strerror or exc}") from None
     total = len(result.rows) + len(result.errors)
     if result.errors:
         _report_errors(maps, result.errors, total)
         if not skip_bad:
-            raise _fail(f"nothing written; fix these lines or use --skip-bad ({output} unchanged)")
+            raise fail(f"nothing written; fix these lines or use --skip-bad ({output} unchanged)")
     try:
         _atomic_csv(output, list(COLUMNS), ([_cell(v) for v in row] for row in result.rows))
         if result.errors:
             _write_errors(errors_path, result.errors)
     except OSError as exc:
-        raise _fail(f"{exc.filename or output}: {exc.strerror or exc}") from None
+        raise fail(f"{exc.filename or output}: {exc.strerror or exc}") from None
     console.print(f"Wrote measures of {len(result.rows):,} maps to {escape(str(output))}")
     if result.errors:
         console.print(f"Bad lines ({len(result.errors):,}): {escape(str(errors_path))}")
 
 
-@network_app.command("export")
 def export_command(
     maps: MapsArg,
     output: Annotated[
@@ -189,27 +172,27 @@ def export_command(
 
     _check_input(maps)
     if output.exists() and not output.is_dir():
-        raise _fail(f"--output {output}: is a file; give a folder")
+        raise fail(f"--output {output}: is a file; give a folder")
     if not output.parent.is_dir():
-        raise _fail(f"--output {output}: folder {output.parent} does not exist")
+        raise fail(f"--output {output}: folder {output.parent} does not exist")
     errors_path = errors or output.parent / f"{output.name}.errors.csv"
     if skip_bad:
         _check_output_file(maps, "--errors", errors_path)
     try:
         result = read_maps(maps)
     except OSError as exc:
-        raise _fail(f"{maps}: {exc.strerror or exc}") from None
+        raise fail(f"{maps}: {exc.strerror or exc}") from None
     errors_list = list(result.errors)
     if errors_list:
         _report_errors(maps, errors_list, len(result.maps) + len(errors_list))
         if not skip_bad:
-            raise _fail(f"nothing written; fix these lines or use --skip-bad ({output} unchanged)")
+            raise fail(f"nothing written; fix these lines or use --skip-bad ({output} unchanged)")
     try:
         written = export.export(list(result.maps), output, fmt.value)
         if errors_list:
             _write_errors(errors_path, errors_list)
     except OSError as exc:
-        raise _fail(f"{exc.filename or output}: {exc.strerror or exc}") from None
+        raise fail(f"{exc.filename or output}: {exc.strerror or exc}") from None
     console.print(
         f"Wrote {len(result.maps):,} maps as {fmt.value} ({len(written):,} files) "
         f"to {escape(str(output))}"

@@ -7,39 +7,25 @@ programme as a participant would read it, in Dutch or English.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.panel import Panel
-from rich.rule import Rule
-from rich.table import Table
 
-from verbind.cli.main import app
-from verbind.core.programme import (
-    DEFAULT_PROGRAMME,
-    Problem,
-    Programme,
-    check_programme,
-    load_programme,
-    programme_path,
-)
+from verbind.cli.ui import Lang, console, err_console
 
-programme_app = typer.Typer(
-    help="Check or show a course programme (a folder with programme.yaml and week files).",
-    no_args_is_help=True,
-)
-app.add_typer(programme_app, name="programme")
+if TYPE_CHECKING:
+    from rich.console import Console
 
+    from verbind.core.programme import Problem, Programme
 
-class ProgrammeLang(StrEnum):
-    nl = "nl"
-    en = "en"
+# verbind.core.programme (pydantic) and rich.markdown (pygments) are imported inside the
+# commands: ``verbind --help`` imports this module.
 
+# The built-in programme: verbind.core.programme.DEFAULT_PROGRAMME, written out here so that
+# the help needs no pydantic (a test keeps the two the same).
+DEFAULT_PROGRAMME = "verbinden-in-8-weken"
 
 PathArg = Annotated[
     Path | None,
@@ -77,7 +63,6 @@ def _summary(programme: Programme) -> str:
     )
 
 
-@programme_app.command("check")
 def check(
     path: PathArg = None,
     word_limit: Annotated[
@@ -88,8 +73,9 @@ def check(
     ] = None,
 ) -> None:
     """Validate a programme; list every problem with file and line (exit 1 if any)."""
+    from verbind.core.programme import check_programme, load_programme, programme_path
+
     path = path or programme_path()
-    console = Console(highlight=False)
     problems = check_programme(path, word_limit=word_limit)
     if problems:
         _print_problems(console, path, problems)
@@ -116,31 +102,36 @@ _HEAD = {
 }  # fmt: skip
 
 
-@programme_app.command("show")
 def show(
     path: PathArg = None,
     lang: Annotated[
-        ProgrammeLang, typer.Option("--lang", help="Language: nl (Dutch) or en (English).")
-    ] = ProgrammeLang.nl,
+        Lang, typer.Option("--lang", help="Language: nl (Dutch) or en (English).")
+    ] = Lang.nl,
     week: Annotated[int | None, typer.Option("--week", min=1, help="Show only this week.")] = None,
 ) -> None:
     """Show a programme: per week the reading, the exercises and the check-ins."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.rule import Rule
+    from rich.table import Table
+
+    from verbind.core.programme import check_programme, load_programme, programme_path
+
     path = path or programme_path()
-    console = Console(highlight=False)
     problems = check_programme(path)
     if problems:
-        _print_problems(Console(stderr=True, highlight=False), path, problems)
+        _print_problems(err_console, path, problems)
         raise typer.Exit(1)
     programme = load_programme(path)
     code = lang.value
     if code not in programme.languages:
-        Console(stderr=True, highlight=False).print(
+        err_console.print(
             f"This programme has no {code!r} text; its languages are "
             f"{', '.join(programme.languages)}."
         )
         raise typer.Exit(2)
     if week is not None and not 1 <= week <= programme.week_count:
-        Console(stderr=True, highlight=False).print(
+        err_console.print(
             f"There is no week {week}; this programme has weeks 1-{programme.week_count}."
         )
         raise typer.Exit(2)

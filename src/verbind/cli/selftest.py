@@ -15,19 +15,15 @@ be scripted: every invalid or missing answer is reported with what is allowed (e
 
 from __future__ import annotations
 
-import enum
-import functools
 import json
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
@@ -36,94 +32,28 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text as RichText
 
-from verbind.cli.main import app
-from verbind.core.battery import (
-    AnswerError,
-    AnswerProblem,
-    Battery,
-    Screen,
-    get_battery,
-    needs_crisis_help,
+from verbind.cli.texts import Texts, load_cli_texts  # noqa: F401 (load_cli_texts: for tests)
+from verbind.cli.ui import (
+    STYLE_ACCENT,
+    STYLE_KIND,
+    STYLE_QUESTION,
+    STYLE_QUIET,
+    Lang,
+    console,
+    err_console,
 )
-from verbind.core.crisis import CrisisDataError, expand_references
-from verbind.core.instrument import LANGUAGES, Option, normalise_label, registry
-from verbind.core.scoring import InstrumentResult
+
+if TYPE_CHECKING:
+    from verbind.core.battery import AnswerProblem, Battery, Screen
+    from verbind.core.instrument import Option
+    from verbind.core.scoring import InstrumentResult
+
+# The core (definitions, battery, scoring, profile) is imported inside the functions that
+# use it: ``verbind --help`` imports this module, and should not load every definition.
 
 # Exit codes: 0 result shown; 1 the person stopped; 2 the answers could not be used.
 EXIT_STOPPED = 1
 EXIT_BAD_ANSWERS = 2
-
-# Calm colours; red only for crisis help.
-STYLE_QUESTION = "bold"
-STYLE_QUIET = "grey50"
-STYLE_KIND = "dark_orange"
-STYLE_ACCENT = "steel_blue"
-
-
-class Lang(enum.StrEnum):
-    nl = "nl"
-    en = "en"
-
-
-# --- texts (core/texts/cli.yaml) ----------------------------------------------------------
-
-
-class TextsError(ValueError):
-    """cli.yaml is inconsistent; the message names the key."""
-
-
-_PLACEHOLDER = re.compile(r"{(\w+)}")
-
-
-@functools.cache
-def load_cli_texts() -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ...]]]:
-    """The CLI's texts by key and language, and the command words. Validated once."""
-    path = Path(str(resources.files("verbind.core") / "texts" / "cli.yaml"))
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    texts: dict[str, dict[str, str]] = {}
-    for key, by_lang in (data.get("texts") or {}).items():
-        if not isinstance(by_lang, Mapping) or set(by_lang) != set(LANGUAGES):
-            raise TextsError(f"{path.name}: texts.{key}: needs exactly {', '.join(LANGUAGES)}")
-        holders = {lang: set(_PLACEHOLDER.findall(str(by_lang[lang]))) for lang in LANGUAGES}
-        if len({frozenset(h) for h in holders.values()}) != 1:
-            raise TextsError(f"{path.name}: texts.{key}: placeholders differ between languages")
-        # Crisis numbers live in crisis.yaml only: "{crisis:<id>}" becomes that sentence.
-        try:
-            texts[str(key)] = {
-                lang: expand_references(str(by_lang[lang]).strip(), lang, f"texts.{key}.{lang}")
-                for lang in LANGUAGES
-            }
-        except CrisisDataError as exc:
-            raise TextsError(f"{path.name}: {exc}") from exc
-    commands = {
-        str(name): tuple(normalise_label(str(w)) for w in words)
-        for name, words in (data.get("commands") or {}).items()
-    }
-    for needed in ("back", "stop", "help", "none"):
-        if not commands.get(needed):
-            raise TextsError(f"{path.name}: commands.{needed}: at least one word is needed")
-    return texts, commands
-
-
-class Texts:
-    """``t("question_of", n=3, total=17)`` -> "Vraag 3 van 17"."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-        self.texts, self.commands = load_cli_texts()
-
-    def __call__(self, key: str, **values: Any) -> str:
-        return self.texts[key][self.lang].format(**values)
-
-    def command(self, raw: str) -> str | None:
-        word = normalise_label(raw)
-        for name in ("back", "stop", "help"):
-            if word in self.commands[name]:
-                return name
-        return None
-
-    def is_none(self, raw: str) -> bool:
-        return normalise_label(raw) in self.commands["none"]
 
 
 # --- the interactive test ------------------------------------------------------------------
@@ -234,6 +164,7 @@ class Interview:
         return screen.instrument.options_for(screen.items[0].id, screen.step.form)
 
     def _ask_single(self, screen: Screen) -> str:
+
         options = self._options(screen)
         column = screen.columns[0]
         grid = Table.grid(padding=(0, 2))
@@ -295,6 +226,8 @@ class Interview:
         The number is the position on screen, never the code used in files (LSNS-6 codes
         start at 0, which would confuse anyone reading "1 none").
         """
+        from verbind.core.instrument import normalise_label
+
         number = _NUMBER.match(raw)
         if number:
             n = int(number.group(1))
@@ -354,6 +287,8 @@ class Interview:
 
     def _parse_group(self, raw: str, count: int) -> set[int] | str | None:
         """Numbers typed for a group ("1 3", "1, 3", "1 en 3"), or None when unclear."""
+        from verbind.core.instrument import normalise_label
+
         parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
         parts = [p for p in parts if normalise_label(p) not in ("en", "and", "&")]
         if not parts:
@@ -418,6 +353,8 @@ class Outcome:
 
     @property
     def crisis(self) -> bool:
+        from verbind.core.battery import needs_crisis_help
+
         return needs_crisis_help(self.results)
 
     def to_dict(self) -> dict[str, Any]:
@@ -511,6 +448,8 @@ def render_outcome(console: Console, t: Texts, outcome: Outcome) -> None:
 
 
 def _scores_table(outcome: Outcome, t: Texts) -> Table:
+    from verbind.core.instrument import registry
+
     lang = outcome.lang
     table = Table(title=t("scores_title"), title_justify="left", expand=False, box=None)
     table.add_column(t("score_column_measure"))
@@ -600,7 +539,6 @@ def describe_problems(
 # --- the command ---------------------------------------------------------------------------
 
 
-@app.command("test")
 def test_command(
     lang: Annotated[
         Lang, typer.Option("--lang", help="Language of the test: nl (Dutch) or en (English).")
@@ -630,12 +568,14 @@ def test_command(
 
     Exit codes: 0 result shown, 1 stopped before the end, 2 answers could not be used.
     """
+    from verbind.core.battery import AnswerError, get_battery
+
     language = lang.value
     t = Texts(language)
     battery = get_battery("short" if short else "full")
-    out = Console(highlight=False)
+    out = console
     # With --json, stdout carries only JSON: everything a person reads goes to stderr.
-    chrome = Console(stderr=True, highlight=False) if as_json else out
+    chrome = err_console if as_json else out
 
     if answers is None:
         given = Interview(battery, language, chrome, t).run()
@@ -664,9 +604,8 @@ def test_command(
 def _report_bad(
     lines: list[str], problems: list[dict[str, Any]], as_json: bool, out: Console
 ) -> None:
-    err = Console(stderr=True, highlight=False)
     for line in lines:
-        err.print(RichText(line), soft_wrap=True)
+        err_console.print(RichText(line), soft_wrap=True)
     if as_json:
         _write_json(out, {"errors": problems})
 

@@ -10,8 +10,9 @@ silently: :func:`offer` says what it found (:class:`Found`), and the inviter cho
 the open invitation again, or invite the account anyway). What it says about an account is
 no more than needed: that it exists, not whose participant it is.
 
-Links in e-mails start with :func:`verbind.accounts.domain.links.link_base`: in development the address the app was
-reached on (as Django's password reset does), in production SITE_URL.
+Links in e-mails start with :func:`verbind.accounts.domain.links.link_base`: in
+development the address the app was reached on (as Django's password reset does), in
+production SITE_URL.
 """
 
 from __future__ import annotations
