@@ -85,11 +85,11 @@ def _missing_md_references(paths) -> list[str]:
     return found
 
 
-def test_comments_and_docstrings_of_the_core_name_only_files_that_exist():
-    core = ROOT / "src" / "verbind" / "core"
+def test_comments_and_docstrings_name_only_files_that_exist():
+    source = ROOT / "src" / "verbind"
     paths = [
         p
-        for p in sorted(core.rglob("*"))
+        for p in sorted(source.rglob("*"))
         if p.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in p.parts
     ]
     missing = _missing_md_references(paths)

@@ -34,7 +34,7 @@ class Measurement(models.Model):
     # Profile.to_dict() from verbind.core.profile.
     profile = models.JSONField(default=dict)
 
-    # Copied from the core's profile for dashboards (ids from contract.md).
+    # Copied from the core's profile for dashboards (ids as in core/profile and docs/profile.md).
     quadrant = models.CharField(max_length=40, blank=True)
     route = models.CharField(max_length=40, blank=True)
     duration_band = models.CharField(max_length=20, blank=True)
