@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 from test_course_support import full_answers, measured, weekly_answers
 from web_base import PASSWORD, make_coach, make_participant
 
@@ -180,7 +181,9 @@ def test_a_participant_goes_through_week_one_with_a_coach(visit, people_in_cours
     p.check("check-in with crisis help shown")
     page.get_by_role("button", name=t("Send my answers")).click()
     first = page.get_by_role("main").locator("> *").first
-    assert "113" in first.inner_text() and "0800-0113" in first.inner_text()
+    # Wait for the answer's page (the click only starts the navigation), then read it.
+    expect(first).to_contain_text("0800-0113")
+    assert "113" in first.inner_text()
     p.check("crisis help after the check-in")
     assert CheckIn.objects.get(key="week-1").safety_flag
 
