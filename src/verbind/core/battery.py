@@ -38,6 +38,7 @@ from verbind.core.instrument import (
     registry,
 )
 from verbind.core.scoring import InstrumentResult, ScoringError, resolve_answer, score
+from verbind.core.yaml_files import load_yaml
 
 # The flag an item raises when the person needs crisis help at once (see the safety
 # question in definitions/context.yaml).
@@ -518,7 +519,7 @@ def load_batteries_file(
 ) -> dict[str, Battery]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DefinitionError(path.name, "yaml", f"not valid YAML: {exc}") from exc
     return parse_batteries(data, registry() if instruments is None else instruments, path.name)

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from verbind.core.instrument import LANGUAGES
+from verbind.core.yaml_files import load_yaml
 
 # How other texts files refer to a service: "{crisis:luisterlijn}".
 REFERENCE = re.compile(r"\{crisis:([^{}]*)\}")
@@ -281,7 +282,7 @@ def parse(data: Any, source: str = "<memory>") -> CrisisHelp:
 def load(path: Path | str) -> CrisisHelp:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CrisisDataError(f"{path.name}: not valid YAML: {exc}") from exc
     return parse(data, source=path.name)

@@ -24,6 +24,8 @@ from typing import Any, Literal
 
 import yaml
 
+from verbind.core.yaml_files import load_yaml
+
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
 DEFAULT_LANGUAGE: Lang = "nl"
@@ -843,7 +845,7 @@ def _parse_scales(
 def load_instrument_file(path: Path | str) -> Instrument:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DefinitionError(path.name, "yaml", f"not valid YAML: {exc}") from exc
     instrument = parse_instrument(data, source=path.name)

@@ -21,6 +21,7 @@ import yaml
 
 from verbind.core.instrument import LANGUAGES, registry
 from verbind.core.profile import DURATION_BANDS, QUADRANTS, ROUTES, profile_texts
+from verbind.core.yaml_files import load_yaml
 
 # Routes whose title addresses the participant, so the coach reads another label.
 COACH_ROUTE_LABELS = ("respect_choice",)
@@ -80,7 +81,7 @@ def parse_labels(data: Any, source: str = "<memory>") -> dict[str, dict[str, str
 def load_labels(path: Path | str) -> dict[str, dict[str, str]]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabelsError(f"{path.name}: not valid YAML: {exc}") from exc
     return parse_labels(data, source=path.name)

@@ -24,6 +24,7 @@ import yaml
 
 from verbind.core.crisis import CrisisDataError, expand_references
 from verbind.core.instrument import LANGUAGES
+from verbind.core.yaml_files import load_yaml
 
 
 class TipsError(ValueError):
@@ -194,7 +195,7 @@ def parse(data: Any, source: str = "<memory>") -> Tips:
 def load(path: Path | str) -> Tips:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TipsError(f"{path.name}: not valid YAML: {exc}") from exc
     return parse(data, source=path.name)

@@ -18,9 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from verbind.core.instrument import LANGUAGES
+from verbind.core.yaml_files import load_yaml
 
 
 class NetworkDefinitionError(ValueError):
@@ -211,7 +210,7 @@ def codes_markdown(defs: Definitions | None = None) -> str:
 
 def load(path: Path | str) -> Definitions:
     with open(path, encoding="utf-8") as fh:
-        return parse(yaml.safe_load(fh))
+        return parse(load_yaml(fh))
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from verbind.core.profile.inputs import (
     WISH_TO_CHANGE,
 )
 from verbind.core.profile.rules import DURATION_RULES, ROUTE_RULES
+from verbind.core.yaml_files import load_yaml
 
 SECTION_TITLES = (
     "crisis", "feeling", "situation", "duration", "approach", "route", "next_steps",
@@ -205,7 +206,7 @@ def parse_texts(data: Any, source: str = "<memory>") -> ProfileTexts:
 def load_texts(path: Path | str) -> ProfileTexts:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TextsError(f"{path.name}: not valid YAML: {exc}") from exc
     return parse_texts(data, source=path.name)
