@@ -250,3 +250,60 @@ def test_an_open_level_is_counted_and_reported(tmp_path):
     assert scored["djg11_level"].to_list() == ["not_lonely", "indeterminate"]
     errors = pl.read_csv(tmp_path / "out.errors.csv")
     assert errors.filter(pl.col("row") == 2)["problem"][0].startswith("indeterminate: 1 of 11")
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1", "-2+3"]
+
+
+def _formula_survey(tmp_path):
+    """Respondent ids a spreadsheet would run as formulas; row 2 has an invalid answer
+    written as a formula, so it reaches the errors file too."""
+    frame = survey([CONNECTED] * len(FORMULAS), ["Noord"] * len(FORMULAS))
+    frame = frame.with_columns(
+        pl.Series("id", FORMULAS),
+        pl.Series("djg11_3", ["5", "=1+1", "5", "5", "5"]),
+    )
+    src = tmp_path / "in.csv"
+    frame.write_csv(src)
+    return src
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text(tmp_path):
+    src = _formula_survey(tmp_path)
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    scored = pl.read_csv(out, infer_schema=False)
+    assert scored["id"].to_list() == ["'" + f for f in FORMULAS]
+    errors = pl.read_csv(tmp_path / "out.errors.csv", infer_schema=False)
+    assert errors.filter(pl.col("column") == "djg11_3")["value"].to_list() == ["'=1+1"]
+    # Every text cell of both files: nothing starts a formula.
+    for frame in (scored, errors):
+        for name in frame.columns:
+            for value in frame[name].drop_nulls().to_list():
+                assert not re.match(r"[=+\-@\t\r]", value), (name, value)
+    # Numbers stay numbers.
+    assert pl.read_csv(out)["djg11_total"].to_list() == [0, None, 0, 0, 0]
+
+
+def test_the_dutch_excel_form_is_escaped_too(tmp_path):
+    src = _formula_survey(tmp_path)
+    text = src.read_text(encoding="utf-8").replace(",", ";")
+    dutch = tmp_path / "dutch.csv"
+    dutch.write_text(text, encoding="utf-8-sig")
+    out = tmp_path / "out.csv"
+    result = run("score", dutch, "-o", out)
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8-sig")
+    assert ";" in written.splitlines()[0]  # written back in the Dutch Excel form
+    scored = pl.read_csv(out, separator=";", infer_schema=False, encoding="utf8-lossy")
+    # (the ';' of this file's form replaced the ',' inside the first formula too)
+    assert scored["id"].to_list() == ["'" + f.replace(",", ";") for f in FORMULAS]
+
+
+def test_keep_formulas_writes_text_as_it_is(tmp_path):
+    src = _formula_survey(tmp_path)
+    out = tmp_path / "out.csv"
+    result = run("score", src, "-o", out, "--keep-formulas")
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == FORMULAS

@@ -75,6 +75,7 @@ def run_score(
     errors_path: Path | None = None,
     progress: bulk.Progress | None = None,
     on_phase_done: bulk.PhaseTimer | None = None,
+    keep_formulas: bool = False,
 ) -> tuple[bulk.BulkResult, Path | None, dict[str, float]]:
     """Read, score and write: the one code path of ``verbind score`` (the benchmark uses it).
 
@@ -125,10 +126,17 @@ def run_score(
         if written_errors.suffix.lower() == ".parquet":
             result.errors.write_parquet(written_errors)
         else:
-            bulk.write_frame(result.errors, written_errors, dutch_excel=survey.dutch_excel)
+            bulk.write_frame(
+                result.errors,
+                written_errors,
+                dutch_excel=survey.dutch_excel,
+                keep_formulas=keep_formulas,
+            )
     if worth_writing(result):
         # A Dutch Excel file gets its results back in the same form.
-        bulk.write_frame(result.frame, output, dutch_excel=survey.dutch_excel)
+        bulk.write_frame(
+            result.frame, output, dutch_excel=survey.dutch_excel, keep_formulas=keep_formulas
+        )
     timings["write"] = time.perf_counter() - start
     tick("done", 1, 1)
     return result, written_errors, timings
@@ -313,6 +321,15 @@ def score_command(
             help="Where to write problem rows (default: OUTPUT name + .errors.csv, if any).",
         ),
     ] = None,
+    keep_formulas: Annotated[
+        bool,
+        typer.Option(
+            "--keep-formulas",
+            help="In CSV output, write text that starts with =, +, -, @, a tab or a carriage "
+            "return as it is. By default it gets a leading ' so a spreadsheet never runs it "
+            "as a formula.",
+        ),
+    ] = False,
 ) -> None:
     """Score every instrument in a survey file (CSV, Parquet or SPSS) at once."""
     from rich.console import Console
@@ -341,11 +358,12 @@ def score_command(
                 result, errors_file, _ = run_score(
                     input_path, output, mapping_path=mapping, forms=form, settings=setting,
                     group=group, errors_path=errors, progress=progress,
+                    keep_formulas=keep_formulas,
                 )  # fmt: skip
         else:
             result, errors_file, _ = run_score(
                 input_path, output, mapping_path=mapping, forms=form, settings=setting,
-                group=group, errors_path=errors,
+                group=group, errors_path=errors, keep_formulas=keep_formulas,
             )  # fmt: skip
     except bulk.BulkInputError as exc:
         raise fail(str(exc), 2) from None

@@ -24,9 +24,38 @@ def output_kind(path: Path | str) -> str:
     return SUPPORTED_OUTPUTS[suffix]
 
 
-def write_frame(frame: pl.DataFrame, path: Path | str, *, dutch_excel: bool = False) -> None:
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"):
+# =, +, -, @, and a tab or carriage return before them.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (the
+    spreadsheet's own sign for "this is text"), as the web app's CSV downloads do. Only
+    text columns change; numbers stay numbers."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
+
+
+def write_frame(
+    frame: pl.DataFrame,
+    path: Path | str,
+    *,
+    dutch_excel: bool = False,
+    keep_formulas: bool = False,
+) -> None:
     """Write CSV, Parquet or SPSS. ``dutch_excel`` writes a CSV as Dutch Excel reads it:
-    ';' between columns, the decimal comma and a UTF-8 byte order mark."""
+    ';' between columns, the decimal comma and a UTF-8 byte order mark. In a CSV, text that
+    a spreadsheet would run as a formula is written with a leading apostrophe unless
+    ``keep_formulas`` (for people who read the file with a program, not a spreadsheet)."""
     path = Path(path)
     kind = output_kind(path)
     if not path.parent.exists():
@@ -37,6 +66,8 @@ def write_frame(frame: pl.DataFrame, path: Path | str, *, dutch_excel: bool = Fa
     # CSV and SPSS have no enum type: write the labels as text.
     plain = frame.with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
     if kind == "csv":
+        if not keep_formulas:
+            plain = neutralise_formulas(plain)
         if dutch_excel:
             plain.write_csv(path, separator=";", decimal_comma=True, include_bom=True)
         else:
