@@ -252,7 +252,7 @@ def test_an_open_level_is_counted_and_reported(tmp_path):
     assert errors.filter(pl.col("row") == 2)["problem"][0].startswith("indeterminate: 1 of 11")
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1", "-2+3"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1", "-2+3"]
 
 
 def _formula_survey(tmp_path):
