@@ -307,3 +307,19 @@ def test_keep_formulas_writes_text_as_it_is(tmp_path):
     result = run("score", src, "-o", out, "--keep-formulas")
     assert result.exit_code == 0, result.output
     assert pl.read_csv(out, infer_schema=False)["id"].to_list() == FORMULAS
+
+
+def test_an_errors_file_of_an_earlier_run_does_not_stay_beside_a_clean_run(tmp_path):
+    bad = tmp_path / "bad.csv"
+    frame = survey([LONELY, CONNECTED], ["Noord", "Zuid"])
+    frame.with_columns(pl.Series("djg11_3", [1, 8])).write_csv(bad)
+    out = tmp_path / "out.csv"
+    assert run("score", bad, "-o", out).exit_code == 0
+    stale = tmp_path / "out.errors.csv"
+    assert stale.is_file()
+    good = tmp_path / "good.csv"
+    frame.write_csv(good)
+    result = run("score", good, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert "removed out.errors.csv of an earlier run" in result.output

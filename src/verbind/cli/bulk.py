@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from verbind.cli.ui import console, err_console, fail
 
@@ -132,6 +133,15 @@ def run_score(
                 dutch_excel=survey.dutch_excel,
                 keep_formulas=keep_formulas,
             )
+    elif errors_target.is_file():
+        # The errors file of an earlier run beside this output would describe another run:
+        # this run had no problems, so its (default-named) errors file goes.
+        errors_target.unlink()
+        err_console.print(
+            f"[cyan]Note:[/] removed {escape(errors_target.name)} of an earlier run "
+            "(this run found no problems)",
+            highlight=False,
+        )
     if worth_writing(result):
         # A Dutch Excel file gets its results back in the same form.
         bulk.write_frame(
