@@ -46,6 +46,8 @@ def _render_dashboard(request, org, invite_form, status=200, found=None):
         )
         .order_by("-is_active", "user__name", "user__email")
     )
+    for m in coaches:
+        m.participants_shown = organisation_admin.coach_participants_shown(m.participant_count)
     open_invitations = invitations.pending(InvitationKind.COACH, request.user, org)
     return render(
         request,
@@ -53,7 +55,8 @@ def _render_dashboard(request, org, invite_form, status=200, found=None):
         {
             "waiting_for_coach": open_requests_for(org).count(),
             "organisation": org,
-            "counts": organisation_admin.counts(org),
+            # The admin may coach here too: figures they could work back from are hidden.
+            "counts": organisation_admin.counts(org, viewer=request.user),
             "coaches": coaches,
             "open_invitations": open_invitations,
             "invite_form": invite_form,
