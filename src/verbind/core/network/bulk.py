@@ -13,7 +13,6 @@ Pure Python: no Django imports.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from verbind.core.network.model import (
     from_dict,
     normalise_name,
 )
-from verbind.core.network.reading import LineError
+from verbind.core.network.reading import LineError, ego_of, json_lines, repeated
 
 COLUMNS: tuple[str, ...] = ("ego", "wave", *FIELDS)
 
@@ -195,39 +194,23 @@ def measure_lines(lines: Iterable[str | bytes], defs: Definitions | None = None)
     numbers: list[int] = []
     errors: list[LineError] = []
     first_line: dict[tuple[str, int], int] = {}
-    loads = json.loads
-    for number, text in enumerate(lines, start=1):
-        if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                errors.append(LineError(number, None, f"not UTF-8 text (byte {exc.start + 1})"))
-                continue
-        if not text.strip():
-            continue
-        try:
-            data = loads(text)
-        except json.JSONDecodeError as exc:
-            message = f"not valid JSON ({exc.msg}, column {exc.colno})"
-            errors.append(LineError(number, None, message))
+    for number, data in json_lines(lines):
+        if isinstance(data, LineError):
+            errors.append(data)
             continue
         try:
             row = _quick(data, defs, allowed)
         except (_Reject, KeyError, TypeError):
-            ego = data.get("ego") if isinstance(data, dict) else None
             try:
                 network = from_dict(data, defs)
             except NetworkError as exc:
-                message = "; ".join(map(str, exc.problems))
-                errors.append(LineError(number, ego if isinstance(ego, str) else None, message))
+                errors.append(LineError(number, ego_of(data), "; ".join(map(str, exc.problems))))
                 continue
             row = row_of(network.ego, network.wave, measures(network, defs))
-        key = (row[0], row[1])
-        if key in first_line:
-            message = f"ego {row[0]!r} wave {row[1]} is also on line {first_line[key]}"
-            errors.append(LineError(number, row[0], message))
+        problem = repeated(first_line, row[0], row[1], number)
+        if problem is not None:
+            errors.append(problem)
             continue
-        first_line[key] = number
         rows.append(row)
         numbers.append(number)
     return MeasuredFile(rows, numbers, errors)
