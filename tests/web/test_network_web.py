@@ -290,3 +290,15 @@ def test_stopping_deletes_every_map_and_withdraws_the_consent(people, client_for
     # Starting again asks for consent again.
     assert client.post(reverse("network:start"))["Location"] == reverse("network:overview")
     assert not NetworkMap.objects.filter(participant=people.participant).exists()
+
+
+def test_the_overview_title_is_only_its_title(people, client_for):
+    """Its title block once swallowed the 'stop storing' form (an unclosed block)."""
+    import re
+
+    client = client_for("participant")
+    draw(client, SIX)
+    html = client.get(reverse("network:overview")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "Stop" not in title and "<" not in title and "Mijn netwerk" in title
+    assert html.count('action="' + reverse("network:withdraw") + '"') == 1
