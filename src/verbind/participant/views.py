@@ -305,37 +305,42 @@ def my_data(request):
     )
 
 
+def _attachment(content: str, filename: str, content_type: str) -> HttpResponse:
+    """A download of the person's own data, saved under ``filename``."""
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @login_required
 @require_safe
 def export_json(request):
     data = personal_data.export_data(request.user, _lang())
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    return _attachment(
+        json.dumps(data, ensure_ascii=False, indent=2), "verbind-data.json", "application/json"
     )
-    response["Content-Disposition"] = 'attachment; filename="verbind-data.json"'
-    return response
 
 
 @login_required
 @require_safe
 def export_csv(request):
-    response = HttpResponse(
+    return _attachment(
         _BOM + personal_data.export_measurements_csv(request.user, _lang()),
-        content_type="text/csv; charset=utf-8",
+        "verbind-measurements.csv",
+        "text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="verbind-measurements.csv"'
-    return response
 
 
 @login_required
 @require_safe
 def export_course_csv(request):
-    response = HttpResponse(
+    return _attachment(
         _BOM + personal_data.export_course_csv(request.user, _lang()),
-        content_type="text/csv; charset=utf-8",
+        "verbind-course.csv",
+        "text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="verbind-course.csv"'
-    return response
 
 
 @login_required
