@@ -35,6 +35,16 @@ def offer(request, kind: str, organisation, email: str) -> invitations.Offer:
     return result
 
 
+def say_sent(request, invitation, sent_text: str, **facts) -> None:
+    """Tell the inviter the e-mail went out (``sent_text``), or that it waits in the outbox
+    and is retried: the invitation is saved either way."""
+    facts = {"email": invitation.email, **facts}
+    if invitations.email_sent(invitation):
+        messages.success(request, sent_text % facts)
+    else:
+        messages.warning(request, invitations.NOT_SENT_YET % facts)
+
+
 def resend(request, invitation, back: str):
     try:
         seen = int(request.POST.get("sent", ""))
@@ -45,14 +55,15 @@ def resend(request, invitation, back: str):
     except invitations.InvitationError as exc:
         messages.info(request, _not_open(exc.code, invitation.email))
         return redirect(back)
-    if sent and not invitations.email_sent(invitation):
-        messages.warning(request, invitations.NOT_SENT_YET % {"email": invitation.email})
-    elif sent:
-        text = _(
-            "The invitation is sent to %(email)s again, with a new link. "
-            "The link in the earlier e-mail no longer works."
+    if sent:
+        say_sent(
+            request,
+            invitation,
+            _(
+                "The invitation is sent to %(email)s again, with a new link. "
+                "The link in the earlier e-mail no longer works."
+            ),
         )
-        messages.success(request, text % {"email": invitation.email})
     else:
         messages.info(
             request,

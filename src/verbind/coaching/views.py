@@ -55,15 +55,12 @@ def invite_participant(request):
             request, InvitationKind.PARTICIPANT, org, form.cleaned_data["email"]
         )
         if result.invitation is not None:
-            facts = {"email": result.invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS}
-            if invitations.email_sent(result.invitation):
-                messages.success(
-                    request,
-                    _("The invitation is sent to %(email)s. The link works for %(days)s days.")
-                    % facts,
-                )
-            else:
-                messages.warning(request, invitations.NOT_SENT_YET % facts)
+            invitation_steps.say_sent(
+                request,
+                result.invitation,
+                _("The invitation is sent to %(email)s. The link works for %(days)s days."),
+                days=settings.INVITATION_MAX_AGE_DAYS,
+            )
             return redirect("coaching:dashboard")
         found = result.found  # already invited, or an account: say so, send nothing
     return render(

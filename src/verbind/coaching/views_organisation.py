@@ -77,11 +77,7 @@ def invite_coach(request):
     if result.found is not None:
         # Already invited, already a coach, or an account: say so, send nothing.
         return _render_dashboard(request, org, form, found=result.found)
-    facts = {"email": result.invitation.email}
-    if invitations.email_sent(result.invitation):
-        messages.success(request, _("The invitation is sent to %(email)s.") % facts)
-    else:
-        messages.warning(request, invitations.NOT_SENT_YET % facts)
+    invitation_steps.say_sent(request, result.invitation, _("The invitation is sent to %(email)s."))
     return redirect("organisation:dashboard")
 
 
