@@ -105,3 +105,12 @@ def test_padding_with_tests_cannot_be_worked_back_either(people, client_for):
 def test_a_coach_with_few_participants_shows_fewer_than_ten(people, client_for):
     html = _page(client_for)
     assert "fewer than 10" in html
+
+
+def test_nobody_waiting_for_a_coach_is_said_without_an_empty_list_to_open(people, client_for):
+    from verbind.coaching.models import CoachRequest
+
+    CoachRequest.objects.all().delete()
+    html = _page(client_for)
+    assert "Nobody is waiting for a coach now." in html
+    assert "Give them a coach" not in html
